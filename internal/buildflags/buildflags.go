@@ -1,0 +1,37 @@
+// Package buildflags owns the compiler and linker flags every release build of
+// the init uses. It is imported by release tooling and tests, never by the init
+// itself. Every other build route (scripts/build, setup.py, debian/rules,
+// .goreleaser.yaml) must pass the same flags; tests compare them with these.
+package buildflags
+
+import "strings"
+
+// PreemptMarker is the linker -X assignment that tells the init that the
+// runtime default below was linked in, so it need not re-exec itself to turn
+// asynchronous preemption off (see internal/preempt).
+const PreemptMarker = "-X=github.com/dumb-init/dumb-init/internal/preempt.disabledAtLink=yes"
+
+// RuntimeDefault makes asyncpreemptoff=1 the runtime's built-in GODEBUG
+// default: the Go scheduler then never sends the process SIGURG, which an init
+// that forwards every signal would otherwise pass on to its child.
+const RuntimeDefault = "-X=runtime.godebugDefault=asyncpreemptoff=1"
+
+// LDFlags is the complete -ldflags value of a release build: stripped, no
+// build id (for reproducible output), SIGURG-safe.
+var LDFlags = strings.Join([]string{"-s", "-w", "-buildid=", RuntimeDefault, PreemptMarker}, " ")
+
+// GoFlags are the go build flags of a release build besides -ldflags.
+var GoFlags = []string{"-trimpath", "-buildvcs=false"}
+
+// Env is the environment a release build adds to the caller's: a static
+// binary, no cgo.
+var Env = []string{"CGO_ENABLED=0"}
+
+// Args returns the arguments of `go build` for a release build of pkg written
+// to out.
+func Args(out, pkg string) []string {
+	args := []string{"build"}
+	args = append(args, GoFlags...)
+	args = append(args, "-ldflags="+LDFlags, "-o", out, pkg)
+	return args
+}

@@ -1,0 +1,76 @@
+package e2e
+
+import (
+	"debug/elf"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dumb-init/dumb-init/internal/testbin"
+)
+
+// The release binary is static, stripped and small.
+func TestReleaseBinaryShape(t *testing.T) {
+	bin := testbin.Init(t)
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP || p.Type == elf.PT_DYNAMIC {
+			t.Errorf("binary is dynamically linked (program header %v)", p.Type)
+		}
+	}
+	if f.Section(".symtab") != nil {
+		t.Error("binary is not stripped: it has a .symtab")
+	}
+	st, _ := os.Stat(bin)
+	t.Logf("release binary for %s/%s: %d bytes (%.3f MiB)", runtime.GOOS, runtime.GOARCH, st.Size(), float64(st.Size())/(1<<20))
+	if runtime.GOARCH == "amd64" && float64(st.Size()) > 1.6*(1<<20) {
+		t.Errorf("amd64 binary is %d bytes, over the 1.6 MiB budget", st.Size())
+	}
+}
+
+// Every way of building the init that we document or that Go users use gives
+// a binary with the right version that never forwards a SIGURG its runtime
+// sent itself.
+func TestEveryBuildRouteIsSafe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the init three more times")
+	}
+	dir := t.TempDir()
+	routes := map[string]*exec.Cmd{
+		"scripts/build": exec.Command(filepath.Join(testbin.Root(), "scripts", "build"), "-o", filepath.Join(dir, "scripts-build")),
+		"go build":      exec.Command(testbin.GoTool(), "build", "-o", filepath.Join(dir, "go-build"), "./cmd/dumb-init"),
+		"go install":    exec.Command(testbin.GoTool(), "install", "github.com/dumb-init/dumb-init/cmd/dumb-init"),
+	}
+	bins := map[string]string{
+		"scripts/build": filepath.Join(dir, "scripts-build"),
+		"go build":      filepath.Join(dir, "go-build"),
+		"go install":    filepath.Join(dir, "gobin", "dumb-init"),
+	}
+	for name, cmd := range routes {
+		t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
+			cmd.Dir = testbin.Root()
+			cmd.Env = append(os.Environ(), "GOBIN="+filepath.Join(dir, "gobin"), "PATH="+filepath.Dir(testbin.GoTool())+":"+os.Getenv("PATH"))
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s: %v\n%s", name, err, out)
+			}
+			bin := bins[name]
+			r := runBin(t, bin, cleanEnv(), "-V")
+			if want := "dumb-init v" + version(t) + "\n"; r.stderr != want {
+				t.Errorf("%s: -V says %q, want %q", name, r.stderr, want)
+			}
+			urg, total := storm(t, bin, cleanEnv(), 2*time.Second)
+			t.Logf("%s: child received %d signals, %d SIGURG", name, total, urg)
+			if urg != 0 {
+				t.Errorf("%s: binary forwarded %d SIGURG nobody sent", name, urg)
+			}
+		})
+	}
+}

@@ -1,0 +1,71 @@
+package options
+
+import (
+	"strings"
+
+	dumbinit "github.com/dumb-init/dumb-init"
+)
+
+// Summary is the one-line description shared by the help text, the man page
+// and the package descriptions.
+const Summary = "minimal init for containers: runs one command as its child, forwards signals to it and reaps zombies"
+
+// Description is the longer text under the usage line.
+var Description = []string{
+	"dumb-init starts the command as its child and stays alive beside it as a tiny",
+	"supervisor: every signal it receives is passed on to the child (by default to",
+	"the child's whole process group), orphaned processes that end up as its",
+	"children are reaped, and when the child exits dumb-init exits with the same",
+	"status. Run it as PID 1 of a container, e.g. ENTRYPOINT [\"dumb-init\", \"--\"].",
+}
+
+// Epilogue follows the option list.
+var Epilogue = []string{
+	"Exit status: the child's own, or 128+N when a signal N killed it;",
+	"1 for a usage error or when no child could be created; 2 when the",
+	"command could not be executed.",
+}
+
+// Flag returns "-c, --single-child" or "-r, --rewrite s:r".
+func (o Option) Flag() string {
+	s := "-" + string(o.Short) + ", --" + o.Long
+	if o.Arg != "" {
+		s += " " + o.Arg
+	}
+	return s
+}
+
+// HelpText is what -h prints, generated from Table.
+func HelpText(argv0 string) string {
+	var b strings.Builder
+	b.WriteString("dumb-init v" + dumbinit.Version + "\n")
+	b.WriteString("Usage: " + argv0 + " [option] command [[arg] ...]\n\n")
+	for _, l := range Description {
+		b.WriteString(l + "\n")
+	}
+	b.WriteString("\nOptions:\n")
+	const col = 24
+	for _, o := range Table {
+		flag := "  " + o.Flag()
+		lines := o.Help
+		if o.Env != "" {
+			lines = append(lines[:len(lines):len(lines)], "Same as the environment setting "+o.Env+".")
+		}
+		for i, l := range lines {
+			left := ""
+			if i == 0 {
+				left = flag
+			}
+			if len(left) >= col-1 {
+				b.WriteString(left + "\n")
+				left = ""
+			}
+			b.WriteString(left + strings.Repeat(" ", col-len(left)) + l + "\n")
+		}
+	}
+	b.WriteString("\n")
+	for _, l := range Epilogue {
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,119 @@
+// Package preempt owns one guarantee: the Go runtime of the init never sends
+// the process SIGURG on its own.
+//
+// The scheduler preempts long-running goroutines by sending their thread
+// SIGURG, and os/signal passes those on to whoever asked for SIGURG. An init
+// that forwards every signal would therefore hand its child SIGURGs nobody
+// sent. Filtering SIGURG is not an option (users may send it on purpose), so
+// asynchronous preemption must be off: GODEBUG=asyncpreemptoff=1.
+//
+// Release builds link that setting in as the runtime default
+// (internal/buildflags) together with a marker that tells this package so. A
+// build without those flags (plain `go build`, `go install ...@latest`)
+// re-executes itself once through /proc/self/exe with the setting added to
+// GODEBUG, and removes it again from the environment handed to the child, so
+// the child sees exactly the caller's environment.
+package preempt
+
+import (
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// disabledAtLink is set to "yes" by the release linker flags, next to
+// runtime.godebugDefault=asyncpreemptoff=1.
+var disabledAtLink string
+
+// savedVar carries the caller's original GODEBUG across the re-exec: "+" and
+// the value when it was set, "-" when it was not.
+const savedVar = "DUMB_INIT_INTERNAL_GODEBUG"
+
+const setting = "asyncpreemptoff"
+
+// Linked reports whether this binary was built with the release flags.
+func Linked() bool { return disabledAtLink == "yes" }
+
+// Ensure makes sure asynchronous preemption is off, re-executing the program
+// if it has to, and returns the environment the child must get. It returns
+// normally when the runtime is already safe, when this process is the result
+// of the re-exec, or when the re-exec is impossible (no /proc); Protected
+// then tells which.
+func Ensure(argv, env []string) (childEnv []string, protected bool) {
+	if saved, ok := lookup(env, savedVar); ok {
+		// Second run: the runtime read GODEBUG at start-up; give the child
+		// the caller's environment back.
+		env = remove(env, savedVar)
+		protected = effective(env)
+		if strings.HasPrefix(saved, "+") {
+			return replace(env, "GODEBUG", saved[1:]), protected
+		}
+		return remove(env, "GODEBUG"), protected
+	}
+	if effective(env) {
+		return env, true
+	}
+	var next []string
+	if godebug, had := lookup(env, "GODEBUG"); had {
+		next = replace(env, "GODEBUG", godebug+","+setting+"=1")
+		next = append(next, savedVar+"=+"+godebug)
+	} else {
+		next = append(env[:len(env):len(env)], "GODEBUG="+setting+"=1", savedVar+"=-")
+	}
+	// execve keeps the pid (PID 1 stays PID 1), the signal mask and pending
+	// signals, and nothing has been started yet, so nothing is lost.
+	err := unix.Exec("/proc/self/exe", argv, next)
+	_ = err // no /proc: run unprotected rather than not at all
+	return env, false
+}
+
+// effective reports whether the runtime of a process started with env runs
+// with asynchronous preemption off. The runtime applies GODEBUG entries left
+// to right over the linked-in default, so the last entry for the setting wins.
+func effective(env []string) bool {
+	value := ""
+	if Linked() {
+		value = "1"
+	}
+	if godebug, ok := lookup(env, "GODEBUG"); ok {
+		for _, kv := range strings.Split(godebug, ",") {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == setting {
+				value = v
+			}
+		}
+	}
+	return value == "1"
+}
+
+func lookup(env []string, name string) (string, bool) {
+	// The first entry wins, as in the runtime's and libc's getenv.
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+func remove(env []string, name string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k != name {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// replace sets name to value where name stands, so the order of the
+// environment does not change.
+func replace(env []string, name, value string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k == name {
+			kv = name + "=" + value
+		}
+		out = append(out, kv)
+	}
+	return out
+}

@@ -1,0 +1,279 @@
+// Package testbin builds the real binaries the tests run (the init the way
+// releases build it, and small helper programs) and cleans up every process
+// a test leaves behind. Tests only; nothing here is linked into the init.
+package testbin
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/dumb-init/dumb-init/internal/buildflags"
+)
+
+var (
+	dir     string
+	mu      sync.Mutex
+	built   = map[string]string{}
+	rootDir string
+)
+
+// Main wraps testing.M.Run for packages that use this package: it makes the
+// test process a child subreaper, so that processes orphaned by a test are
+// re-parented to it and can be killed and reaped, and removes the build
+// directory at the end.
+func Main(m *testing.M) int {
+	_ = unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+	// Whatever the shell that started the tests left open must not leak
+	// into the processes the tests inspect.
+	_ = unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	d, err := os.MkdirTemp("", "dumb-init-test-")
+	if err != nil {
+		panic(err)
+	}
+	dir = d
+	code := m.Run()
+	killDescendants()
+	os.RemoveAll(d)
+	return code
+}
+
+// Root is the repository root (the directory holding go.mod).
+func Root() string {
+	if rootDir != "" {
+		return rootDir
+	}
+	wd, _ := os.Getwd()
+	for d := wd; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			rootDir = d
+			return d
+		}
+		if d == filepath.Dir(d) {
+			panic("go.mod not found above " + wd)
+		}
+	}
+}
+
+// GoTool is the go command of the toolchain running the tests.
+func GoTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); fileExists(p) {
+		return p
+	}
+	return "go"
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// build runs go build once per key and returns the binary.
+func build(t testing.TB, key string, env []string, args ...string) string {
+	t.Helper()
+	mu.Lock()
+	defer mu.Unlock()
+	if p, ok := built[key]; ok {
+		return p
+	}
+	if dir == "" {
+		t.Fatal("testbin.Main was not called from TestMain")
+	}
+	out := filepath.Join(dir, key)
+	cmd := exec.Command(GoTool(), append(args[:len(args):len(args)], "-o", out)...)
+	// go build ignores -o placement after packages; put it first.
+	cmd.Args = append([]string{GoTool(), "build", "-o", out}, args...)
+	cmd.Dir = Root()
+	cmd.Env = append(os.Environ(), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(cmd.Args[1:], " "), err, b)
+	}
+	built[key] = out
+	return out
+}
+
+// Init returns the init built exactly as a release builds it.
+func Init(t testing.TB) string {
+	args := append([]string{}, buildflags.GoFlags...)
+	args = append(args, "-ldflags="+buildflags.LDFlags, "./cmd/dumb-init")
+	return build(t, "dumb-init", buildflags.Env, args...)
+}
+
+// PlainInit returns the init built with a bare `go build`, as a Go user who
+// ignores our build scripts would.
+func PlainInit(t testing.TB) string {
+	return build(t, "dumb-init-plain", nil, "./cmd/dumb-init")
+}
+
+// Helper returns the helper program internal/testbin/<name>, built SIGURG-safe
+// so that it never sees preemption signals of its own runtime, and without
+// the runtime's cgroup descriptors, so that every descriptor it holds came
+// from its parent.
+func Helper(t testing.TB, name string) string {
+	return build(t, name, buildflags.Env, "-ldflags="+buildflags.RuntimeDefault+",containermaxprocs=0,updatemaxprocs=0", "./internal/testbin/"+name)
+}
+
+// Cleanup kills, at the end of the test, every process the test process has
+// left behind (its whole tree of descendants, including orphans re-parented to
+// it as subreaper) and reaps them.
+func Cleanup(t testing.TB) {
+	t.Cleanup(killDescendants)
+}
+
+func killDescendants() {
+	for round := 0; round < 50; round++ {
+		pids := Descendants(os.Getpid())
+		if len(pids) == 0 {
+			return
+		}
+		for _, p := range pids {
+			_ = unix.Kill(p, unix.SIGKILL)
+		}
+		for _, p := range children(os.Getpid()) {
+			var ws unix.WaitStatus
+			_, _ = unix.Wait4(p, &ws, unix.WNOHANG, nil)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// Stat is one line of /proc/PID/stat, split.
+type Stat struct {
+	Pid, PPid, PGrp, Session int
+	State                    byte
+	Comm                     string
+}
+
+// ReadStat parses /proc/PID/stat.
+func ReadStat(pid int) (Stat, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return Stat{}, false
+	}
+	s := string(b)
+	open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || close < 0 {
+		return Stat{}, false
+	}
+	f := strings.Fields(s[close+1:])
+	if len(f) < 4 {
+		return Stat{}, false
+	}
+	st := Stat{Pid: pid, Comm: s[open+1 : close], State: f[0][0]}
+	st.PPid, _ = strconv.Atoi(f[1])
+	st.PGrp, _ = strconv.Atoi(f[2])
+	st.Session, _ = strconv.Atoi(f[3])
+	return st, true
+}
+
+// AllStats lists every process visible in /proc.
+func AllStats() []Stat {
+	ents, _ := os.ReadDir("/proc")
+	var out []Stat
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if st, ok := ReadStat(pid); ok {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+func children(pid int) []int {
+	var out []int
+	for _, st := range AllStats() {
+		if st.PPid == pid {
+			out = append(out, st.Pid)
+		}
+	}
+	return out
+}
+
+// Descendants lists pid's descendants, children first.
+func Descendants(pid int) []int {
+	all := AllStats()
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, st := range all {
+			if st.PPid == p {
+				out = append(out, st.Pid)
+				queue = append(queue, st.Pid)
+			}
+		}
+	}
+	return out
+}
+
+// State returns the one-letter state of pid ("R", "S", "T", "Z", ...), or ""
+// when it does not exist.
+func State(pid int) string {
+	st, ok := ReadStat(pid)
+	if !ok {
+		return ""
+	}
+	return string(st.State)
+}
+
+// Status returns a field of /proc/PID/status, e.g. "SigCgt".
+func Status(pid int, field string) string {
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && k == field {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// Catches reports whether pid has a handler for sig (SigCgt).
+func Catches(pid int, sig syscall.Signal) bool {
+	v, err := strconv.ParseUint(Status(pid, "SigCgt"), 16, 64)
+	return err == nil && v&(1<<(uint(sig)-1)) != 0
+}
+
+// Blocks reports whether pid's main thread blocks sig (SigBlk).
+func Blocks(pid int, sig syscall.Signal) bool {
+	v, err := strconv.ParseUint(Status(pid, "SigBlk"), 16, 64)
+	return err == nil && v&(1<<(uint(sig)-1)) != 0
+}
+
+// WaitFor polls cond every few milliseconds until it holds or timeout passes.
+func WaitFor(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// Root reports whether the tests run as root, and skips t with the reason
+// when they do not.
+func NeedRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root (PID namespaces, unshare); CI runs as root")
+	}
+}

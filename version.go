@@ -1,0 +1,17 @@
+// Package dumbinit holds what every part of the project shares about the
+// release itself: the version string, read from the VERSION file at the root
+// of the repository. VERSION is the single source of truth; the init, the
+// release tool, the Debian package and the Python wheel all take it from here
+// or from that file.
+package dumbinit
+
+import (
+	_ "embed"
+	"strings"
+)
+
+//go:embed VERSION
+var versionFile string
+
+// Version is the release version without a leading "v", e.g. "1.3.0".
+var Version = strings.TrimSpace(versionFile)
