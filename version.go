@@ -15,3 +15,12 @@ var versionFile string
 
 // Version is the release version without a leading "v", e.g. "1.3.0".
 var Version = strings.TrimSpace(versionFile)
+
+// MetadataJSON is metadata.json, the single source of the package metadata
+// (name, summary, description, homepage, maintainer, license, Debian section
+// and priority) that the .deb, the Python wheel and the Debian source package
+// share. Only release tooling decodes it; the init never references it, so
+// the linker leaves it out of the init.
+//
+//go:embed metadata.json
+var MetadataJSON string

@@ -1,20 +1,25 @@
 // Command release is the project's release tool. It is never linked into the
-// init. Subcommands:
+// init.
 //
-//	release host [-o FILE]   build the init for this machine (default dist/dumb-init)
-//	release ldflags          print the release -ldflags value
-//	release version          print the version
+//	release dist [-o DIR] [-arch DEB,...] [-no-deb] [-no-python]
+//	    build every release artifact into DIR (default dist/): per
+//	    architecture the static binary (named after `uname -m`, plus an alias
+//	    named after the Debian architecture), the .deb and the wheel; the
+//	    sdist; and sha256sums. Timestamps come from SOURCE_DATE_EPOCH, else
+//	    the commit.
+//	release ldflags     print the release -ldflags value
+//	release version     print the version
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"strings"
 
-	dumbinit "github.com/dumb-init/dumb-init"
 	"github.com/dumb-init/dumb-init/internal/buildflags"
+	"github.com/dumb-init/dumb-init/internal/debpkg"
+	"github.com/dumb-init/dumb-init/internal/release"
 )
 
 func main() {
@@ -22,36 +27,49 @@ func main() {
 		usage()
 	}
 	switch os.Args[1] {
-	case "host":
-		fs := flag.NewFlagSet("host", flag.ExitOnError)
-		out := fs.String("o", "dist/dumb-init", "output file")
+	case "dist":
+		fs := flag.NewFlagSet("dist", flag.ExitOnError)
+		out := fs.String("o", "dist", "output directory (emptied first)")
+		arches := fs.String("arch", "", "comma-separated Debian architectures (default: all)")
+		noPython := fs.Bool("no-python", false, "skip the wheels and the sdist")
+		noDeb := fs.Bool("no-deb", false, "skip the Debian packages")
 		fs.Parse(os.Args[2:])
-		if err := buildHost(*out); err != nil {
-			fmt.Fprintln(os.Stderr, "release:", err)
-			os.Exit(1)
+		o := release.DistOptions{Root: ".", Out: *out, Log: os.Stderr, SourceDateEpoch: release.SourceDateEpoch(".")}
+		if !*noPython {
+			o.Python = release.DefaultPython()
 		}
-		fmt.Println(*out)
+		if !*noDeb {
+			o.Deb = func(t release.Target, bin, out string) error {
+				return debpkg.Build(o.Root, t, bin, out, o.SourceDateEpoch)
+			}
+		}
+		if *arches != "" {
+			for _, a := range strings.Split(*arches, ",") {
+				t, ok := release.Find(a)
+				if !ok {
+					fail(fmt.Errorf("unknown architecture %q", a))
+				}
+				o.Targets = append(o.Targets, t)
+			}
+		}
+		if err := release.Dist(o); err != nil {
+			fail(err)
+		}
 	case "ldflags":
 		fmt.Println(buildflags.LDFlags)
 	case "version":
-		fmt.Println(dumbinit.Version)
+		fmt.Println(release.Version())
 	default:
 		usage()
 	}
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: release host [-o FILE] | ldflags | version")
-	os.Exit(2)
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "release:", err)
+	os.Exit(1)
 }
 
-// buildHost builds the init for the machine it runs on, the way releases do.
-func buildHost(out string) error {
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	cmd := exec.Command("go", buildflags.Args(out, "./cmd/dumb-init")...)
-	cmd.Env = append(os.Environ(), buildflags.Env...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	return cmd.Run()
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: release dist [-o DIR] [-arch DEB,...] [-no-deb] [-no-python] | ldflags | version")
+	os.Exit(2)
 }

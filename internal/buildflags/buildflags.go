@@ -4,7 +4,13 @@
 // .goreleaser.yaml) must pass the same flags; tests compare them with these.
 package buildflags
 
-import "strings"
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
 
 // PreemptMarker is the linker -X assignment that tells the init that the
 // runtime default below was linked in, so it need not re-exec itself to turn
@@ -34,4 +40,19 @@ func Args(out, pkg string) []string {
 	args = append(args, GoFlags...)
 	args = append(args, "-ldflags="+LDFlags, "-o", out, pkg)
 	return args
+}
+
+// Build runs `go build` for the init in the module at root with the release
+// flags, writing out; env is added to the caller's environment (GOARCH, ...).
+func Build(root, out string, env ...string) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	cmd := exec.Command("go", Args(out, "./cmd/dumb-init")...)
+	cmd.Dir = root
+	cmd.Env = append(append(os.Environ(), Env...), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return errors.New("go " + strings.Join(cmd.Args[1:], " ") + ": " + err.Error() + "\n" + string(b))
+	}
+	return nil
 }

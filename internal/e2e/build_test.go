@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"debug/elf"
 	"os"
 	"os/exec"
@@ -10,8 +11,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dumb-init/dumb-init/internal/release"
 	"github.com/dumb-init/dumb-init/internal/testbin"
 )
+
+func hostTarget() (release.Target, bool) {
+	for _, tg := range release.Targets {
+		if tg.GOARCH == runtime.GOARCH && (tg.GOARM == "" || tg.GOARM == "7") {
+			return tg, true
+		}
+	}
+	return release.Target{}, false
+}
 
 // The release binary is static, stripped and small.
 func TestReleaseBinaryShape(t *testing.T) {
@@ -29,6 +40,13 @@ func TestReleaseBinaryShape(t *testing.T) {
 	if f.Section(".symtab") != nil {
 		t.Error("binary is not stripped: it has a .symtab")
 	}
+	// The linked-in runtime default is visible in the binary, and only
+	// there: the check the release tests apply to every artifact.
+	rel, _ := os.ReadFile(bin)
+	plain, _ := os.ReadFile(testbin.PlainInit(t))
+	if !bytes.Contains(rel, []byte("asyncpreemptoff=1")) || bytes.Contains(plain, []byte("asyncpreemptoff=1")) {
+		t.Error("asyncpreemptoff=1 must appear in the release build and not in a plain one")
+	}
 	st, _ := os.Stat(bin)
 	t.Logf("release binary for %s/%s: %d bytes (%.3f MiB)", runtime.GOOS, runtime.GOARCH, st.Size(), float64(st.Size())/(1<<20))
 	if runtime.GOARCH == "amd64" && float64(st.Size()) > 1.6*(1<<20) {
@@ -44,15 +62,21 @@ func TestEveryBuildRouteIsSafe(t *testing.T) {
 		t.Skip("builds the init three more times")
 	}
 	dir := t.TempDir()
+	host, ok := hostTarget()
+	if !ok {
+		t.Skip("host is not a release architecture")
+	}
 	routes := map[string]*exec.Cmd{
-		"scripts/build": exec.Command(filepath.Join(testbin.Root(), "scripts", "build"), "-o", filepath.Join(dir, "scripts-build")),
-		"go build":      exec.Command(testbin.GoTool(), "build", "-o", filepath.Join(dir, "go-build"), "./cmd/dumb-init"),
-		"go install":    exec.Command(testbin.GoTool(), "install", "github.com/dumb-init/dumb-init/cmd/dumb-init"),
+		"scripts/build":  exec.Command(filepath.Join(testbin.Root(), "scripts", "build"), "-o", filepath.Join(dir, "dist"), "-arch", host.Deb, "-no-python"),
+		"cmd/build-init": exec.Command(testbin.GoTool(), "run", "./cmd/build-init", "-o", filepath.Join(dir, "build-init")),
+		"go build":       exec.Command(testbin.GoTool(), "build", "-o", filepath.Join(dir, "go-build"), "./cmd/dumb-init"),
+		"go install":     exec.Command(testbin.GoTool(), "install", "github.com/dumb-init/dumb-init/cmd/dumb-init"),
 	}
 	bins := map[string]string{
-		"scripts/build": filepath.Join(dir, "scripts-build"),
-		"go build":      filepath.Join(dir, "go-build"),
-		"go install":    filepath.Join(dir, "gobin", "dumb-init"),
+		"scripts/build":  filepath.Join(dir, "dist", host.BinaryName()),
+		"cmd/build-init": filepath.Join(dir, "build-init"),
+		"go build":       filepath.Join(dir, "go-build"),
+		"go install":     filepath.Join(dir, "gobin", "dumb-init"),
 	}
 	for name, cmd := range routes {
 		t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {

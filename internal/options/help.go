@@ -6,10 +6,6 @@ import (
 	dumbinit "github.com/dumb-init/dumb-init"
 )
 
-// Summary is the one-line description shared by the help text, the man page
-// and the package descriptions.
-const Summary = "minimal init for containers: runs one command as its child, forwards signals to it and reaps zombies"
-
 // Description is the longer text under the usage line.
 var Description = []string{
 	"dumb-init starts the command as its child and stays alive beside it as a tiny",

@@ -29,7 +29,11 @@ var disabledAtLink string
 // the value when it was set, "-" when it was not.
 const savedVar = "DUMB_INIT_INTERNAL_GODEBUG"
 
-const setting = "asyncpreemptoff"
+// setting and on are variables, not constants, so the compiler cannot fold
+// them into one "asyncpreemptoff=1" string: that exact text then appears in
+// a binary only through the linked-in runtime default, which lets a test
+// check every release artifact for the protection without running it.
+var setting, on = "asyncpreemptoff", "1"
 
 // Linked reports whether this binary was built with the release flags.
 func Linked() bool { return disabledAtLink == "yes" }
@@ -55,10 +59,10 @@ func Ensure(argv, env []string) (childEnv []string, protected bool) {
 	}
 	var next []string
 	if godebug, had := lookup(env, "GODEBUG"); had {
-		next = replace(env, "GODEBUG", godebug+","+setting+"=1")
+		next = replace(env, "GODEBUG", godebug+","+setting+"="+on)
 		next = append(next, savedVar+"=+"+godebug)
 	} else {
-		next = append(env[:len(env):len(env)], "GODEBUG="+setting+"=1", savedVar+"=-")
+		next = append(env[:len(env):len(env)], "GODEBUG="+setting+"="+on, savedVar+"=-")
 	}
 	// execve keeps the pid (PID 1 stays PID 1), the signal mask and pending
 	// signals, and nothing has been started yet, so nothing is lost.
@@ -73,7 +77,7 @@ func Ensure(argv, env []string) (childEnv []string, protected bool) {
 func effective(env []string) bool {
 	value := ""
 	if Linked() {
-		value = "1"
+		value = on
 	}
 	if godebug, ok := lookup(env, "GODEBUG"); ok {
 		for _, kv := range strings.Split(godebug, ",") {
@@ -82,7 +86,7 @@ func effective(env []string) bool {
 			}
 		}
 	}
-	return value == "1"
+	return value == on
 }
 
 func lookup(env []string, name string) (string, bool) {

@@ -1,0 +1,5 @@
+package distcheck
+
+import "runtime"
+
+func goarch() string { return runtime.GOARCH }

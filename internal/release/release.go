@@ -1,0 +1,156 @@
+// Package release owns the release matrix: which Linux architectures we ship,
+// how each artifact is named, the package metadata every route shares, and
+// building the static binaries. It is used by cmd/release and the tests,
+// never by the init.
+package release
+
+import (
+	"encoding/json"
+	"strings"
+
+	dumbinit "github.com/dumb-init/dumb-init"
+	"github.com/dumb-init/dumb-init/internal/buildflags"
+)
+
+// Target is one architecture of the release.
+type Target struct {
+	GOARCH string
+	// GOARM is set for the two 32-bit ARM flavours.
+	GOARM string
+	// Deb is the Debian architecture name.
+	Deb string
+	// Machine is what `uname -m` prints there; release binaries are named
+	// after it, as the original's were.
+	Machine string
+	// Python is the architecture part of the wheel's platform tags.
+	Python string
+	// Manylinux2014 is true where PEP 599's legacy manylinux2014 tag
+	// exists for the architecture.
+	Manylinux2014 bool
+	// ELFMachine is the machine field a binary for the target carries.
+	ELFMachine string
+	// Qemu is the qemu-user binary that runs it on another machine ("" for
+	// none needed on x86-64 hosts: amd64 and 386 run natively).
+	Qemu string
+}
+
+// Targets lists the release architectures.
+var Targets = []Target{
+	{GOARCH: "amd64", Deb: "amd64", Machine: "x86_64", Python: "x86_64", Manylinux2014: true, ELFMachine: "EM_X86_64"},
+	{GOARCH: "arm64", Deb: "arm64", Machine: "aarch64", Python: "aarch64", Manylinux2014: true, ELFMachine: "EM_AARCH64", Qemu: "qemu-aarch64-static"},
+	{GOARCH: "arm", GOARM: "7", Deb: "armhf", Machine: "armv7l", Python: "armv7l", Manylinux2014: true, ELFMachine: "EM_ARM", Qemu: "qemu-arm-static"},
+	{GOARCH: "arm", GOARM: "5", Deb: "armel", Machine: "armv5tel", Python: "armv5tel", ELFMachine: "EM_ARM", Qemu: "qemu-arm-static"},
+	{GOARCH: "386", Deb: "i386", Machine: "i386", Python: "i686", Manylinux2014: true, ELFMachine: "EM_386"},
+	{GOARCH: "ppc64le", Deb: "ppc64el", Machine: "ppc64le", Python: "ppc64le", Manylinux2014: true, ELFMachine: "EM_PPC64", Qemu: "qemu-ppc64le-static"},
+	{GOARCH: "s390x", Deb: "s390x", Machine: "s390x", Python: "s390x", Manylinux2014: true, ELFMachine: "EM_S390", Qemu: "qemu-s390x-static"},
+	{GOARCH: "riscv64", Deb: "riscv64", Machine: "riscv64", Python: "riscv64", ELFMachine: "EM_RISCV", Qemu: "qemu-riscv64-static"},
+	{GOARCH: "loong64", Deb: "loong64", Machine: "loongarch64", Python: "loongarch64", ELFMachine: "EM_LOONGARCH", Qemu: "qemu-loongarch64-static"},
+	{GOARCH: "mips64le", Deb: "mips64el", Machine: "mips64", Python: "mips64", ELFMachine: "EM_MIPS", Qemu: "qemu-mips64el-static"},
+}
+
+// Version is the release version.
+func Version() string { return dumbinit.Version }
+
+// BinaryName is the release file name of t's binary, e.g.
+// dumb-init_1.3.0_x86_64. These names never change.
+func (t Target) BinaryName() string { return "dumb-init_" + Version() + "_" + t.Machine }
+
+// AliasName is the same binary under its Debian architecture name, e.g.
+// dumb-init_1.3.0_amd64, or "" where both names are the same.
+func (t Target) AliasName() string {
+	if t.Deb == t.Machine {
+		return ""
+	}
+	return "dumb-init_" + Version() + "_" + t.Deb
+}
+
+// DebName is the file name of t's Debian package.
+func (t Target) DebName() string { return "dumb-init_" + Version() + "_" + t.Deb + ".deb" }
+
+// PlatformTags are the wheel platform tags a libc-free static binary can
+// carry: PEP 600 manylinux_2_17, the legacy manylinux2014 alias where it
+// exists, and PEP 656 musllinux_1_1.
+func (t Target) PlatformTags() []string {
+	tags := []string{"manylinux_2_17_" + t.Python}
+	if t.Manylinux2014 {
+		tags = append(tags, "manylinux2014_"+t.Python)
+	}
+	return append(tags, "musllinux_1_1_"+t.Python)
+}
+
+// WheelName is the file name of t's wheel.
+func (t Target) WheelName() string {
+	return "dumb_init-" + Version() + "-py3-none-" + strings.Join(t.PlatformTags(), ".") + ".whl"
+}
+
+// Env is the go build environment for t.
+func (t Target) Env() []string {
+	env := append([]string{"GOOS=linux", "GOARCH=" + t.GOARCH}, buildflags.Env...)
+	if t.GOARM != "" {
+		env = append(env, "GOARM="+t.GOARM)
+	}
+	return env
+}
+
+// Find returns the target with the given Debian architecture.
+func Find(deb string) (Target, bool) {
+	for _, t := range Targets {
+		if t.Deb == deb {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+// Metadata is metadata.json.
+type Metadata struct {
+	Name        string   `json:"name"`
+	Summary     string   `json:"summary"`
+	Description []string `json:"description"`
+	Homepage    string   `json:"homepage"`
+	Maintainer  string   `json:"maintainer"`
+	License     string   `json:"license"`
+	Section     string   `json:"section"`
+	Priority    string   `json:"priority"`
+}
+
+// Meta returns the package metadata.
+func Meta() Metadata {
+	var m Metadata
+	if err := json.Unmarshal([]byte(dumbinit.MetadataJSON), &m); err != nil {
+		panic("metadata.json: " + err.Error())
+	}
+	return m
+}
+
+// BuildBinary builds t's static binary into out, from the module in root.
+func BuildBinary(root string, t Target, out string, extraEnv ...string) error {
+	return buildflags.Build(root, out, append(t.Env()[:len(t.Env()):len(t.Env())], extraEnv...)...)
+}
+
+// DebianDescription is the Description field of the Debian package: the
+// summary, then the description paragraphs wrapped at 76 columns, with an
+// empty line between paragraphs (nfpm and debian/control add the leading
+// space and turn empty lines into " .").
+func (m Metadata) DebianDescription() string {
+	var b strings.Builder
+	b.WriteString(m.Summary)
+	for i, p := range m.Description {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		line := ""
+		for _, word := range strings.Fields(p) {
+			if line != "" && len(line)+1+len(word) > 76 {
+				b.WriteString("\n" + line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		b.WriteString("\n" + line)
+	}
+	return b.String()
+}

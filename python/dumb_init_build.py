@@ -1,0 +1,92 @@
+"""Build support for the dumb-init Python distribution.
+
+The wheel carries no Python code: only the static dumb-init binary, in
+``dumb_init-<ver>.data/scripts/``, which pip installs onto PATH as it is (no
+Python wrapper: a wrapper would make Python, not dumb-init, PID 1).
+
+Where the binary comes from:
+
+* release builds (``go run ./cmd/release dist``) pass a prebuilt binary in
+  ``DUMB_INIT_BINARY`` and the wheel's platform tags in
+  ``DUMB_INIT_PLATFORM_TAGS`` (dot-separated, from internal/release);
+* an sdist install compiles it with the Go toolchain through the same release
+  tool, so it gets exactly the flags of a release build.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import setuptools  # noqa: F401  (installs its distutils before the import below)
+from distutils.command.build_scripts import build_scripts
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+GO_MISSING = (
+    'dumb-init: building from source needs the Go toolchain (1.26 or newer): '
+    'install Go from https://go.dev/dl/ (or your distribution\'s golang '
+    'package) and put it on PATH, or install a prebuilt dumb-init wheel'
+)
+
+
+def read(name):
+    with open(os.path.join(ROOT, name), encoding='utf-8') as f:
+        return f.read()
+
+
+def version():
+    return read('VERSION').strip()
+
+
+def metadata():
+    return json.loads(read('metadata.json'))
+
+
+def find_go():
+    """The go command: on PATH, else in $GOROOT/bin."""
+    go = shutil.which('go')
+    if go:
+        return go
+    goroot = os.environ.get('GOROOT')
+    if goroot and os.access(os.path.join(goroot, 'bin', 'go'), os.X_OK):
+        return os.path.join(goroot, 'bin', 'go')
+    return None
+
+
+def compile_binary(out):
+    """Compile dumb-init for this machine into out with the release flags."""
+    go = find_go()
+    if go is None:
+        sys.exit(GO_MISSING)
+    env = dict(os.environ)
+    env['PATH'] = os.path.dirname(go) + os.pathsep + env.get('PATH', '')
+    subprocess.run(
+        [go, 'run', './cmd/build-init', '-o', os.path.abspath(out)],
+        cwd=ROOT, env=env, check=True,
+    )
+
+
+class BuildBinary(build_scripts):
+    """Puts the dumb-init binary where install_scripts picks scripts up.
+
+    The stock command reads each script as text to rewrite its #! line,
+    which a binary cannot go through; the binary is copied (or compiled)
+    byte for byte instead.
+    """
+
+    def run(self):
+        os.makedirs(self.build_dir, exist_ok=True)
+        out = os.path.join(self.build_dir, 'dumb-init')
+        prebuilt = os.environ.get('DUMB_INIT_BINARY')
+        if prebuilt:
+            shutil.copyfile(prebuilt, out)
+        else:
+            compile_binary(out)
+        os.chmod(out, 0o755)
+
+
+def platform_tags():
+    """The platform tags of the wheel being built, or None for this host."""
+    tags = os.environ.get('DUMB_INIT_PLATFORM_TAGS')
+    return tags or None
