@@ -21,7 +21,7 @@ func TestDistContents(t *testing.T) {
 	needDist(t)
 	want := []string{"sha256sums", "dumb-init-" + release.Version() + ".tar.gz"}
 	for _, tg := range release.Targets {
-		want = append(want, tg.BinaryName(), tg.WheelName())
+		want = append(want, tg.BinaryName(), tg.WheelName(), tg.DebName())
 		if a := tg.AliasName(); a != "" {
 			want = append(want, a)
 		}

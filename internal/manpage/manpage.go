@@ -33,19 +33,19 @@ func Render(version, summary string, date time.Time) string {
 		"Short options can be bundled, and long options abbreviated while unambiguous.",
 		".SH OPTIONS")
 	for _, o := range options.Table {
-		flag := "\\fB\\-" + string(o.Short) + "\\fR, \\fB\\-\\-" + o.Long + "\\fR"
+		flag := "\\fB\\-" + string(o.Short) + "\\fR, \\fB\\-\\-" + escape(o.Long) + "\\fR"
 		if o.Arg != "" {
 			flag += " \\fI" + escape(o.Arg) + "\\fR"
 		}
 		w(".TP", flag, escape(strings.Join(o.Help, " ")))
 		if o.Env != "" {
-			w("Same as setting \\fB"+escape(o.Env)+"\\fR in the environment.")
+			w("Same as setting \\fB" + escape(o.Env) + "\\fR in the environment.")
 		}
 	}
 	w(".SH ENVIRONMENT")
 	for _, o := range options.Table {
 		if o.Env != "" {
-			w(".TP", "\\fB"+escape(o.Env)+"\\fR", "Same as \\fB\\-\\-"+o.Long+"\\fR (exactly this value; any other changes nothing).")
+			w(".TP", "\\fB"+escape(o.Env)+"\\fR", "Same as \\fB\\-\\-"+escape(o.Long)+"\\fR (exactly this value; any other changes nothing).")
 		}
 	}
 	w(".PP", "All variables, these included, are passed to the command unchanged.",
