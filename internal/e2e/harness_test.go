@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bufio"
-	"io"
 	"os"
 	"os/exec"
 	"regexp"
@@ -234,11 +233,6 @@ func (c *child) rest(timeout time.Duration) []string {
 			return out
 		}
 	}
-}
-
-func readAll(r io.Reader) string {
-	b, _ := io.ReadAll(r)
-	return string(b)
 }
 
 func version(t *testing.T) string {

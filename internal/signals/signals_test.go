@@ -54,3 +54,44 @@ func TestPrintable(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// FuzzParseRewrite: never panics; accepts exactly FROM:TO with FROM in 1..31
+// and TO in 0..31, and the accepted values print back to an equivalent spec;
+// errors stay on one line.
+func FuzzParseRewrite(f *testing.F) {
+	for _, s := range []string{"15:3", "1:0", "31:31", "0:1", "32:1", "1:32", "", ":", "a:b", "15:3x", "\n:\n", "001:002"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		from, to, err := ParseRewrite(spec)
+		if err != nil {
+			if msg := err.Error(); len(msg) == 0 || containsNewline(msg) {
+				t.Fatalf("bad error %q", msg)
+			}
+			return
+		}
+		if from < 1 || from > MaxClassic || to < 0 || to > MaxClassic {
+			t.Fatalf("%q accepted as %d:%d", spec, from, to)
+		}
+		f2, t2, err := ParseRewrite(itoa(int(from)) + ":" + itoa(int(to)))
+		if err != nil || f2 != from || t2 != to {
+			t.Fatalf("%q -> %d:%d does not round-trip", spec, from, to)
+		}
+	})
+}
+
+func containsNewline(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return string(rune('0'+n/10)) + string(rune('0'+n%10))
+}

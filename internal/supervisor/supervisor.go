@@ -10,6 +10,7 @@ package supervisor
 import (
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -95,7 +96,7 @@ func Run(cfg Config, sigs *Signals) int {
 		s.ignoreOnce[syscall.SIGCONT] = handoff.IgnoreHangup
 	}
 
-	pid, err, refusal := s.start(handoff)
+	pid, refusal, err := s.start(handoff)
 	if err != nil {
 		errno, _ := err.(syscall.Errno)
 		if errno == syscall.EAGAIN || errno == syscall.ENOMEM {
@@ -124,7 +125,7 @@ func Run(cfg Config, sigs *Signals) int {
 // trusted to lead back to the same directory (deleted, renamed, unreadable),
 // the child inherits the directory and the init leaves it right after the
 // start instead.
-func (s *supervisor) start(h tty.Handoff) (pid int, err error, refusal syscall.Errno) {
+func (s *supervisor) start(h tty.Handoff) (pid int, refusal syscall.Errno, err error) {
 	cwd, oerr := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if oerr != nil {
 		cwd = unix.AT_FDCWD
@@ -182,7 +183,7 @@ func (s *supervisor) start(h tty.Handoff) (pid int, err error, refusal syscall.E
 			s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(cerr.(syscall.Errno)), cerr)
 		}
 	}
-	return pid, err, refusal
+	return pid, refusal, err
 }
 
 func sameFile(a, b string) bool {
@@ -227,7 +228,7 @@ func (s *supervisor) handle(sig syscall.Signal) {
 
 // forward sends sig, after rewriting, to the child's process group (setsid
 // mode) or the child alone, logging to log.
-func (s *supervisor) forward(sig syscall.Signal, log lineLogger) {
+func (s *supervisor) forward(sig syscall.Signal, log *diag.Log) {
 	to, rewritten := s.cfg.Rewrite.Translate(sig)
 	if rewritten {
 		log.Debugf("Translating signal %d to %d.", int(sig), int(to))
@@ -244,24 +245,6 @@ func (s *supervisor) forward(sig syscall.Signal, log lineLogger) {
 	log.Debugf("Forwarded signal %d to children.", int(to))
 }
 
-type lineLogger interface {
-	Debugf(format string, args ...any)
-}
-
-// deferredLog keeps debug lines to write later, so the log reads in the
-// order of events even where the syscalls had to happen in another order.
-type deferredLog struct{ lines []func(*diag.Log) }
-
-func (d *deferredLog) Debugf(format string, args ...any) {
-	d.lines = append(d.lines, func(l *diag.Log) { l.Debugf(format, args...) })
-}
-
-func (d *deferredLog) flush(l *diag.Log) {
-	for _, f := range d.lines {
-		f(l)
-	}
-}
-
 // reap collects every child that has exited. When the direct child is among
 // them it returns its status and done.
 func (s *supervisor) reap() (status int, done bool) {
@@ -271,9 +254,13 @@ func (s *supervisor) reap() (status int, done bool) {
 	var info unix.Siginfo
 	err := unix.Waitid(unix.P_PID, s.child, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
 	if err == nil && info.Signo == int32(syscall.SIGCHLD) {
-		var term deferredLog
+		// The lines about the closing SIGTERM are held back so that the
+		// log reads in the original's order (reaped, then forwarded),
+		// although the signal had to go first.
+		var held strings.Builder
+		term := &diag.Log{W: &held, Debug: s.log.Debug}
 		if !s.cfg.SingleChild {
-			s.forward(syscall.SIGTERM, &term)
+			s.forward(syscall.SIGTERM, term)
 		} else {
 			// The original sends SIGTERM to the dead child's pid here;
 			// the pid may already belong to someone else, so we don't,
@@ -281,7 +268,7 @@ func (s *supervisor) reap() (status int, done bool) {
 			term.Debugf("Forwarded signal %d to children.", int(syscall.SIGTERM))
 		}
 		status := s.collect(s.child)
-		term.flush(s.log)
+		s.log.Plain(held.String())
 		s.log.Debugf("Child exited with status %d. Goodbye.", status)
 		return status, true
 	}
