@@ -204,6 +204,13 @@ func buildHelper(dir string) (string, error) {
 	cc := os.Getenv("CC")
 	if cc == "" {
 		cc = "cc"
+		if _, err := exec.LookPath(cc); err != nil && os.Geteuid() == 0 {
+			fmt.Fprintln(os.Stderr, "initbench: installing gcc with apt-get for the helper")
+			cmd := exec.Command("apt-get", "install", "-y", "-qq", "--no-install-recommends", "gcc", "libc6-dev")
+			cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+			_ = cmd.Run()
+		}
 	}
 	if out, err := exec.Command(cc, "-O2", "-o", bin, src).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building the helper with %s (install gcc): %v\n%s", cc, err, out)

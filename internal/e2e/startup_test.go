@@ -32,7 +32,7 @@ func TestSignalDuringStartupForwardedOnce(t *testing.T) {
 		if single {
 			env = cleanEnv("DUMB_INIT_SETSID=0")
 		}
-		for i := 0; i < 25; i++ {
+		for i := 0; i < iterations(25, 1000); i++ {
 			c := startRaw(t, env, append(masked(syscall.SIGUSR1), testbin.Init(t), testbin.Helper(t, "sigprint"))...)
 			pid := c.cmd.Process.Pid
 			// Blocked by the wrapper, or the wrapper has already
@@ -52,7 +52,7 @@ func TestSignalDuringStartupForwardedOnce(t *testing.T) {
 // A signal sent after the init announced it is running (its first debug
 // line) but possibly before the child is started is forwarded exactly once.
 func TestSignalBeforeChildForwardedOnce(t *testing.T) {
-	for i := 0; i < 25; i++ {
+	for i := 0; i < iterations(25, 1000); i++ {
 		c := startRaw(t, cleanEnv("DUMB_INIT_DEBUG=1"), append(masked(syscall.SIGUSR2), testbin.Init(t), testbin.Helper(t, "sigprint"))...)
 		// (SIGUSR2 blocked only to protect the child's start.)
 		if !testbin.WaitFor(5*time.Second, func() bool { return strings.Contains(c.stderr.String(), "Running in debug mode") }) {

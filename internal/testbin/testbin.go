@@ -123,6 +123,35 @@ func Helper(t testing.TB, name string) string {
 	return build(t, name, buildflags.Env, "-ldflags="+buildflags.RuntimeDefault+",containermaxprocs=0,updatemaxprocs=0", "./internal/testbin/"+name)
 }
 
+// CHelper returns the benchmark's C helper (cmd/initbench/helper.c.in: signal
+// receiver, orphan maker), compiled with the C compiler; skips without one.
+func CHelper(t testing.TB) string {
+	t.Helper()
+	cc, err := exec.LookPath("cc")
+	if err != nil {
+		t.Skip("no C compiler (install gcc) for the orphan-making helper")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if p, ok := built["c-helper"]; ok {
+		return p
+	}
+	src := filepath.Join(dir, "helper.c")
+	b, err := os.ReadFile(filepath.Join(Root(), "cmd", "initbench", "helper.c.in"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(src, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "c-helper")
+	if o, err := exec.Command(cc, "-O2", "-o", out, src).CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, o)
+	}
+	built["c-helper"] = out
+	return out
+}
+
 // Cleanup kills, at the end of the test, every process the test process has
 // left behind (its whole tree of descendants, including orphans re-parented to
 // it as subreaper) and reaps them.
