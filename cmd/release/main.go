@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/dumb-init/dumb-init/internal/buildflags"
@@ -36,7 +37,7 @@ func main() {
 		fs.Parse(os.Args[2:])
 		o := release.DistOptions{Root: ".", Out: *out, Log: os.Stderr, SourceDateEpoch: release.SourceDateEpoch(".")}
 		if !*noPython {
-			o.Python = release.DefaultPython()
+			o.Python = pythonForWheels()
 		}
 		if !*noDeb {
 			o.Deb = func(t release.Target, bin, out string) error {
@@ -62,6 +63,31 @@ func main() {
 	default:
 		usage()
 	}
+}
+
+// pythonForWheels returns the interpreter that builds the wheels and the
+// sdist. It needs setuptools and wheel; as root on Debian they are installed
+// with apt-get when missing. Without them the Python artifacts are skipped
+// with a warning rather than failing the whole release build.
+func pythonForWheels() string {
+	py := release.DefaultPython()
+	ok := func() bool { return exec.Command(py, "-c", "import setuptools, wheel").Run() == nil }
+	if ok() {
+		return py
+	}
+	if _, err := exec.LookPath("apt-get"); err == nil && os.Geteuid() == 0 {
+		fmt.Fprintln(os.Stderr, "release: installing python3-setuptools and python3-wheel with apt-get")
+		cmd := exec.Command("apt-get", "install", "-y", "-qq", "--no-install-recommends", "python3", "python3-setuptools", "python3-wheel")
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		_ = cmd.Run()
+		py = release.DefaultPython()
+		if ok() {
+			return py
+		}
+	}
+	fmt.Fprintln(os.Stderr, "release: warning: no Python with setuptools and wheel ("+py+"): skipping the wheels and the sdist")
+	return ""
 }
 
 func fail(err error) {
