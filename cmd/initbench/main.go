@@ -230,7 +230,10 @@ func buildFloor(dir string) (string, error) {
 	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module floor\n\ngo 1.26\n"), 0o644); err != nil {
 		return "", err
 	}
-	bin := filepath.Join(dir, "go-floor")
+	bin, err := filepath.Abs(filepath.Join(dir, "go-floor"))
+	if err != nil {
+		return "", err
+	}
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w -buildid= "+buildflags.RuntimeDefault, "-o", bin, ".")
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
