@@ -1,0 +1,146 @@
+package e2e
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/dumb-init/dumb-init/internal/testbin"
+)
+
+func statusKiB(pid int, field string) int {
+	f := strings.Fields(testbin.Status(pid, field))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[0])
+	return n
+}
+
+// A storm of mixed signals (100,000; 1,000,000 in the long run) while the
+// child's group keeps forking orphans: the init survives, the child sees only
+// signal numbers that were sent, the exit status is the child's, the init's
+// memory grows by less than 256 KiB and it has no more threads than before.
+func TestSignalStormWithForkingChild(t *testing.T) {
+	n := iterations(100000, 1000000)
+	// The shell ignores the storm's signals (and so does the forker it
+	// starts, by inheritance); sigprint catches them anyway (Go installs
+	// handlers for ignored signals it is notified of) and reports them.
+	script := `trap '' HUP USR1 USR2 WINCH 40
+(while :; do (true &) ; sleep 0.001; done) &
+exec "$SP" -exit 15 -exit-code 3`
+	c := startRaw(t, cleanEnv("SP="+testbin.Helper(t, "sigprint")), testbin.Init(t), "sh", "-c", script)
+	if l := c.next(10 * time.Second); !strings.HasPrefix(l, "ready") {
+		t.Fatalf("got %q", l)
+	}
+	pid := c.cmd.Process.Pid
+	time.Sleep(300 * time.Millisecond)
+	rss0, threads0 := statusKiB(pid, "VmRSS"), statusKiB(pid, "Threads")
+	sent := map[string]bool{}
+	sigs := []syscall.Signal{syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGHUP, syscall.SIGWINCH, 40}
+	for _, s := range sigs {
+		sent[num(s)] = true
+	}
+	lines := make(chan []string, 1)
+	go func() {
+		var got []string
+		for l := range c.lines {
+			got = append(got, l)
+		}
+		lines <- got
+	}()
+	for i := 0; i < n; i++ {
+		if err := syscall.Kill(pid, sigs[i%len(sigs)]); err != nil {
+			t.Fatalf("signal %d: %v (init gone?)", i, err)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	rss1, threads1 := statusKiB(pid, "VmRSS"), statusKiB(pid, "Threads")
+	if st := testbin.State(pid); st == "" || st == "Z" {
+		t.Fatalf("init did not survive the storm (state %q)", st)
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	code := c.wait(30 * time.Second)
+	got := <-lines
+	counts := map[string]int{}
+	for _, l := range got {
+		if l != "15" && !sent[l] {
+			t.Errorf("child received signal %s, which nobody sent", l)
+		}
+		counts[l]++
+	}
+	t.Logf("%d signals sent; child received %d (%v); init RSS %d -> %d KiB, threads %d -> %d",
+		n, len(got), counts, rss0, rss1, threads0, threads1)
+	if code != 3 {
+		t.Errorf("init exited %d, want the child's 3", code)
+	}
+	if rss1-rss0 >= 256 {
+		t.Errorf("init RSS grew by %d KiB during the storm", rss1-rss0)
+	}
+	if threads1 > threads0+1 {
+		t.Errorf("init threads grew from %d to %d", threads0, threads1)
+	}
+}
+
+// With its descriptors exhausted (RLIMIT_NOFILE lowered under the running
+// init to what it already holds), the init still reaps every orphan.
+func TestReapingWithoutFreeDescriptors(t *testing.T) {
+	prefix := inNamespace(t)
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		t.Skip("prlimit (util-linux) not installed")
+	}
+	dir := t.TempDir()
+	script := `echo started; while [ ! -e "$GO" ]; do sleep 0.01; done
+i=0; while [ $i -lt 300 ]; do (sleep 0.05 &); i=$((i+1)); done
+n=0; while [ $n -lt 300 ]; do
+  left=$(grep -l '^PPid:[[:space:]]*1$' /proc/[0-9]*/status 2>/dev/null | wc -l)
+  [ "$left" -le 1 ] && break; sleep 0.02; n=$((n+1)); done
+echo "left=$left zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | wc -l)"`
+	c := startRaw(t, cleanEnv("GO="+dir+"/go"), append(prefix, testbin.Init(t), "sh", "-c", script)...)
+	if l := c.next(10 * time.Second); l != "started" {
+		t.Fatalf("got %q", l)
+	}
+	var initPid int
+	for _, st := range testbin.AllStats() {
+		if st.PPid == c.cmd.Process.Pid {
+			initPid = st.Pid
+		}
+	}
+	if initPid == 0 {
+		t.Fatal("init not found")
+	}
+	if out, err := exec.Command("prlimit", "--pid", strconv.Itoa(initPid), "--nofile=3:3").CombinedOutput(); err != nil {
+		t.Fatalf("prlimit: %v %s", err, out)
+	}
+	if out, err := exec.Command("touch", dir+"/go").CombinedOutput(); err != nil {
+		t.Fatal(err, string(out))
+	}
+	line := c.next(30 * time.Second)
+	c.wait(10 * time.Second)
+	if line != "left=1 zombies=0" {
+		t.Errorf("with no free descriptor: %q, want every orphan reaped", line)
+	}
+}
+
+// Arguments close to the kernel's limit reach the child intact.
+func TestLongArgumentsPassThrough(t *testing.T) {
+	// 24 strings of 64 KiB: 1.5 MiB of arguments, under the 2 MiB the
+	// default 8 MiB stack allows, each under the 128 KiB per-string limit.
+	args := []string{"sh", "-c", `printf '%s' "$@" | sha256sum | cut -d' ' -f1; echo $#`, "sh"}
+	h := sha256.New()
+	for i := 0; i < 24; i++ {
+		a := strings.Repeat(string(rune('a'+i)), 64*1024-1)
+		args = append(args, a)
+		h.Write([]byte(a))
+	}
+	r := run(t, cleanEnv(), args...)
+	want := hex.EncodeToString(h.Sum(nil)) + "\n24\n"
+	if r.code != 0 || r.stdout != want {
+		t.Errorf("code %d stdout %q stderr %.200q, want %q", r.code, r.stdout, r.stderr, want)
+	}
+}
