@@ -86,12 +86,6 @@ func appendValue(out []byte, v any) []byte {
 	switch x := v.(type) {
 	case int:
 		return strconv.AppendInt(out, int64(x), 10)
-	case int32:
-		return strconv.AppendInt(out, int64(x), 10)
-	case int64:
-		return strconv.AppendInt(out, x, 10)
-	case uint32:
-		return strconv.AppendUint(out, uint64(x), 10)
 	case syscall.Signal:
 		return strconv.AppendInt(out, int64(x), 10)
 	case syscall.Errno:

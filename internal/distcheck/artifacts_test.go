@@ -117,7 +117,7 @@ func TestBinariesRun(t *testing.T) {
 			cmd := func(args ...string) *exec.Cmd {
 				all := append(append(append([]string{}, emu...), bin), args...)
 				c := exec.Command(all[0], all[1:]...)
-				c.Env = cleanEnv()
+				c.Env = testbin.CleanEnv()
 				return c
 			}
 			var stderr bytes.Buffer
@@ -179,19 +179,9 @@ echo "left=$left zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>
 	args := append([]string{"--pid", "--fork", "--mount-proc"}, init...)
 	args = append(args, "sh", "-c", script)
 	c := exec.Command("unshare", args...)
-	c.Env = cleanEnv()
+	c.Env = testbin.CleanEnv()
 	out, err := c.Output()
 	if err != nil || string(out) != "left=1 zombies=0\n" {
 		t.Errorf("as PID 1: %v %q, want no orphan or zombie left", err, out)
 	}
-}
-
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "DUMB_INIT_") && !strings.HasPrefix(kv, "GODEBUG=") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }

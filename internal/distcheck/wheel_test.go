@@ -126,7 +126,7 @@ func TestWheelBinariesRun(t *testing.T) {
 			}
 			args := append(emulator(t, tg), bin, "sh", "-c", "exit 5")
 			c := exec.Command(args[0], args[1:]...)
-			c.Env = cleanEnv()
+			c.Env = testbin.CleanEnv()
 			c.Run()
 			if c.ProcessState.ExitCode() != 5 {
 				t.Errorf("wheel binary under %v: exit %d, want 5", emulator(t, tg), c.ProcessState.ExitCode())
@@ -174,7 +174,7 @@ func TestPipInstallWheel(t *testing.T) {
 func checkInstalled(t *testing.T, v string) {
 	t.Helper()
 	testbin.Cleanup(t)
-	env := append(cleanEnv(), "PATH="+filepath.Join(v, "bin")+":/usr/bin:/bin")
+	env := append(testbin.CleanEnv(), "PATH="+filepath.Join(v, "bin")+":/usr/bin:/bin")
 	lp := exec.Command("sh", "-c", "command -v dumb-init")
 	lp.Env = env
 	if out, _ := lp.Output(); string(out) != filepath.Join(v, "bin", "dumb-init")+"\n" {
@@ -210,13 +210,11 @@ func checkInstalled(t *testing.T, v string) {
 
 func hostTarget(t *testing.T) release.Target {
 	t.Helper()
-	for _, tg := range release.Targets {
-		if tg.GOARCH == goarch() {
-			return tg
-		}
+	tg, ok := release.HostTarget()
+	if !ok {
+		t.Skip("host architecture is not a release target")
 	}
-	t.Skip("host architecture is not a release target")
-	return release.Target{}
+	return tg
 }
 
 // pip picks the right wheel for every platform we claim, given the full tag

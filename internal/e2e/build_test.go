@@ -15,15 +15,6 @@ import (
 	"github.com/dumb-init/dumb-init/internal/testbin"
 )
 
-func hostTarget() (release.Target, bool) {
-	for _, tg := range release.Targets {
-		if tg.GOARCH == runtime.GOARCH && (tg.GOARM == "" || tg.GOARM == "7") {
-			return tg, true
-		}
-	}
-	return release.Target{}, false
-}
-
 // The release binary is static, stripped and small.
 func TestReleaseBinaryShape(t *testing.T) {
 	bin := testbin.Init(t)
@@ -62,7 +53,7 @@ func TestEveryBuildRouteIsSafe(t *testing.T) {
 		t.Skip("builds the init three more times")
 	}
 	dir := t.TempDir()
-	host, ok := hostTarget()
+	host, ok := release.HostTarget()
 	if !ok {
 		t.Skip("host is not a release architecture")
 	}
@@ -86,11 +77,11 @@ func TestEveryBuildRouteIsSafe(t *testing.T) {
 				t.Fatalf("%s: %v\n%s", name, err, out)
 			}
 			bin := bins[name]
-			r := runBin(t, bin, cleanEnv(), "-V")
+			r := runBin(t, bin, testbin.CleanEnv(), "-V")
 			if want := "dumb-init v" + version(t) + "\n"; r.stderr != want {
 				t.Errorf("%s: -V says %q, want %q", name, r.stderr, want)
 			}
-			urg, total := storm(t, bin, cleanEnv(), 2*time.Second)
+			urg, total := storm(t, bin, testbin.CleanEnv(), 2*time.Second)
 			t.Logf("%s: child received %d signals, %d SIGURG", name, total, urg)
 			if urg != 0 {
 				t.Errorf("%s: binary forwarded %d SIGURG nobody sent", name, urg)

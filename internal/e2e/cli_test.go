@@ -4,15 +4,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dumb-init/dumb-init/internal/testbin"
 )
 
 func TestNoCommandPrintsUsage(t *testing.T) {
 	modes(t, func(t *testing.T, env []string) {
 		for _, args := range [][]string{{}, {"--"}, {"-v"}, {"-c", "--"}} {
 			r := run(t, env, args...)
-			init := strings.TrimSuffix(r.stderr, "")
 			want := "Usage: X [option] program [args]\nTry X --help for full usage.\n"
-			got := regexp.MustCompile(`/\S*/dumb-init`).ReplaceAllString(init, "X")
+			got := regexp.MustCompile(`/\S*/dumb-init`).ReplaceAllString(r.stderr, "X")
 			if r.code != 1 || got != want {
 				t.Errorf("%v: code %d, stderr %q; want 1 and %q", args, r.code, got, want)
 			}
@@ -50,7 +51,7 @@ func TestUsageErrors(t *testing.T) {
 	}
 	init := "dumb-init"
 	for _, c := range cases {
-		r := run(t, cleanEnv(), c.args...)
+		r := run(t, testbin.CleanEnv(), c.args...)
 		got := regexp.MustCompile(`^/\S*/dumb-init`).ReplaceAllString(r.stderr, init)
 		if r.code != 1 || !strings.HasPrefix(got, init+": "+c.want) || strings.Count(got, "\n") != 1 {
 			t.Errorf("%q: code %d, stderr %q; want 1 and one line starting %q", c.args, r.code, got, init+": "+c.want)
@@ -77,7 +78,7 @@ func TestVersion(t *testing.T) {
 
 func TestHelp(t *testing.T) {
 	for _, flag := range []string{"-h", "--help", "--he", "-vh"} {
-		r := run(t, cleanEnv(), flag, "false")
+		r := run(t, testbin.CleanEnv(), flag, "false")
 		if r.code != 0 || r.stdout != "" {
 			t.Fatalf("%s: code %d stdout %q", flag, r.code, r.stdout)
 		}
@@ -93,10 +94,10 @@ func TestHelp(t *testing.T) {
 	}
 	// Options are processed in order: help wins over a later bad option,
 	// a bad option before it wins over help.
-	if r := run(t, cleanEnv(), "-h", "--yolo"); r.code != 0 {
+	if r := run(t, testbin.CleanEnv(), "-h", "--yolo"); r.code != 0 {
 		t.Errorf("-h --yolo: code %d", r.code)
 	}
-	if r := run(t, cleanEnv(), "--yolo", "-h"); r.code != 1 {
+	if r := run(t, testbin.CleanEnv(), "--yolo", "-h"); r.code != 1 {
 		t.Errorf("--yolo -h: code %d", r.code)
 	}
 }
@@ -114,7 +115,7 @@ func TestOptionsStopAtCommand(t *testing.T) {
 		{[]string{"-", "x"}, ""},
 	}
 	for _, c := range cases {
-		r := run(t, cleanEnv(), c.args...)
+		r := run(t, testbin.CleanEnv(), c.args...)
 		if c.args[0] == "-" {
 			// "-" is a command name, as for getopt.
 			if r.code != 2 || !strings.Contains(r.stderr, "[dumb-init] -: No such file or directory\n") {

@@ -21,23 +21,10 @@ func modes(t *testing.T, f func(t *testing.T, env []string)) {
 	for _, setsid := range []string{"1", "0"} {
 		for _, debug := range []string{"0", "1"} {
 			name := "setsid=" + setsid + ",debug=" + debug
-			env := cleanEnv("DUMB_INIT_SETSID="+setsid, "DUMB_INIT_DEBUG="+debug)
+			env := testbin.CleanEnv("DUMB_INIT_SETSID="+setsid, "DUMB_INIT_DEBUG="+debug)
 			t.Run(name, func(t *testing.T) { f(t, env) })
 		}
 	}
-}
-
-// cleanEnv is the test process's environment without dumb-init's switches,
-// plus extra.
-func cleanEnv(extra ...string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "DUMB_INIT_") || strings.HasPrefix(kv, "GODEBUG=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env, extra...)
 }
 
 type result struct {
@@ -88,7 +75,6 @@ type child struct {
 	lines  chan string
 	pid    int // sigprint's pid
 	stderr *fileText
-	done   chan struct{}
 }
 
 // fileText reads a file that another process writes.
@@ -153,7 +139,7 @@ func startRaw(t *testing.T, env []string, args ...string) *child {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { errf.Close() })
-	c := &child{t: t, cmd: cmd, lines: make(chan string, 1<<16), stderr: &fileText{errf.Name()}, done: make(chan struct{})}
+	c := &child{t: t, cmd: cmd, lines: make(chan string, 1<<16), stderr: &fileText{errf.Name()}}
 	cmd.Stderr = errf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -48,9 +48,9 @@ func TestExitRaceKeepsStatus(t *testing.T) {
 	n := iterations(200, 1000)
 	bad := 0
 	for i := 0; i < n; i++ {
-		env := cleanEnv()
+		env := testbin.CleanEnv()
 		if i%2 == 1 {
-			env = cleanEnv("DUMB_INIT_SETSID=0")
+			env = testbin.CleanEnv("DUMB_INIT_SETSID=0")
 		}
 		c := startRaw(t, env, testbin.Init(t), "sh", "-c", "exit 7")
 		stop := make(chan struct{})
@@ -89,7 +89,7 @@ func TestZombieFloodAsPID1(t *testing.T) {
 		if mode == "hold" {
 			count = min(n, pidMax()/3)
 		}
-		c := startRaw(t, cleanEnv(), append(prefix, testbin.Init(t), helper, "orphans", strconv.Itoa(count), mode)...)
+		c := startRaw(t, testbin.CleanEnv(), append(prefix, testbin.Init(t), helper, "orphans", strconv.Itoa(count), mode)...)
 		line := c.next(300 * time.Second)
 		if code := c.wait(60 * time.Second); code != 0 {
 			t.Fatalf("%s: init exited %d; stderr %s", mode, code, tail(c.stderr.String()))

@@ -54,7 +54,7 @@ exit 3`
 
 func modesNS(t *testing.T, f func(t *testing.T, env []string)) {
 	for _, setsid := range []string{"1", "0"} {
-		env := cleanEnv("DUMB_INIT_SETSID=" + setsid)
+		env := testbin.CleanEnv("DUMB_INIT_SETSID=" + setsid)
 		t.Run("setsid="+setsid, func(t *testing.T) { f(t, env) })
 	}
 }

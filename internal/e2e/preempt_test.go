@@ -46,7 +46,7 @@ func TestNoSpuriousSIGURG(t *testing.T) {
 			if build == "plain" {
 				bin = testbin.PlainInit(t)
 			}
-			urg, total := storm(t, bin, cleanEnv(), 3*time.Second)
+			urg, total := storm(t, bin, testbin.CleanEnv(), 3*time.Second)
 			t.Logf("%s build: child received %d signals, %d of them SIGURG", build, total, urg)
 			if total < 100 {
 				t.Errorf("the storm reached the child only %d times", total)
@@ -63,7 +63,7 @@ func TestNoSpuriousSIGURG(t *testing.T) {
 // re-executed itself runs unprotected; the same storm must catch it.
 func TestSpuriousSIGURGControl(t *testing.T) {
 	for attempt := 1; attempt <= 3; attempt++ {
-		urg, total := storm(t, testbin.PlainInit(t), cleanEnv("DUMB_INIT_INTERNAL_GODEBUG=-"), 3*time.Second)
+		urg, total := storm(t, testbin.PlainInit(t), testbin.CleanEnv("DUMB_INIT_INTERNAL_GODEBUG=-"), 3*time.Second)
 		t.Logf("unprotected build, attempt %d: child received %d signals, %d of them SIGURG", attempt, total, urg)
 		if urg > 0 {
 			return

@@ -23,7 +23,7 @@ func TestTermToGroupWhenChildExits(t *testing.T) {
 		for _, debug := range []string{"0", "1"} {
 			dir := t.TempDir()
 			out := filepath.Join(dir, "out")
-			env := cleanEnv("DUMB_INIT_DEBUG="+debug, "SP="+sp, "OUT="+out)
+			env := testbin.CleanEnv("DUMB_INIT_DEBUG="+debug, "SP="+sp, "OUT="+out)
 			if single {
 				env = append(env, "DUMB_INIT_SETSID=0")
 			}
@@ -82,7 +82,7 @@ func TestWorkingDirectoryRemoved(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "gone")
 	os.Mkdir(dir, 0o755)
 	sh := `cd "$1" && rmdir "$1" && exec "$2" sh -c 'readlink /proc/$PPID/cwd; readlink /proc/$$/cwd'`
-	r := run(t, cleanEnv(), "sh", "-c", "exec sh -c '"+strings.ReplaceAll(sh, "'", `'\''`)+"' x "+dir+" "+testbin.Init(t))
+	r := run(t, testbin.CleanEnv(), "sh", "-c", "exec sh -c '"+strings.ReplaceAll(sh, "'", `'\''`)+"' x "+dir+" "+testbin.Init(t))
 	if r.code != 0 || r.stdout != "/\n"+dir+" (deleted)\n" {
 		t.Errorf("code %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
@@ -110,9 +110,9 @@ func TestExecFailure(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, debug := range []string{"0", "1"} {
-			env := cleanEnv(append(c.env, "DUMB_INIT_DEBUG="+debug)...)
+			env := testbin.CleanEnv(append(c.env, "DUMB_INIT_DEBUG="+debug)...)
 			if c.env != nil {
-				env = append(withoutPath(cleanEnv()), append(c.env, "DUMB_INIT_DEBUG="+debug)...)
+				env = append(withoutPath(testbin.CleanEnv()), append(c.env, "DUMB_INIT_DEBUG="+debug)...)
 			}
 			r := run(t, env, c.args...)
 			if r.code != 2 || !strings.Contains(r.stderr, c.want) {
@@ -172,7 +172,7 @@ func ptr(s string) *string { return &s }
 
 func TestVerboseLog(t *testing.T) {
 	for _, flag := range []string{"-v", "--verbose"} {
-		r := run(t, cleanEnv(), flag, "echo", "oh,", "hi")
+		r := run(t, testbin.CleanEnv(), flag, "echo", "oh,", "hi")
 		if r.code != 0 || r.stdout != "oh, hi\n" {
 			t.Fatalf("code %d stdout %q", r.code, r.stdout)
 		}
@@ -188,7 +188,7 @@ func TestVerboseLog(t *testing.T) {
 			t.Errorf("%s: log does not match:\n%s", flag, r.stderr)
 		}
 		for _, flag2 := range []string{"-c", "--single-child"} {
-			r := run(t, cleanEnv(), flag, flag2, "echo", "oh,", "hi")
+			r := run(t, testbin.CleanEnv(), flag, flag2, "echo", "oh,", "hi")
 			want := `^\[dumb-init\] Child spawned with PID \d+\.\n` +
 				`\[dumb-init\] Received signal 17\.\n` +
 				`\[dumb-init\] A child with PID \d+ exited with exit status 0\.\n` +
@@ -201,12 +201,12 @@ func TestVerboseLog(t *testing.T) {
 	}
 	// Without -v or DUMB_INIT_DEBUG=1 the init says nothing.
 	for _, v := range []string{"", "0", "true", "01", " 1"} {
-		r := run(t, cleanEnv("DUMB_INIT_DEBUG="+v), "sh", "-c", "kill -TERM $$")
+		r := run(t, testbin.CleanEnv("DUMB_INIT_DEBUG="+v), "sh", "-c", "kill -TERM $$")
 		if r.stderr != "" || r.code != 143 {
 			t.Errorf("DUMB_INIT_DEBUG=%q: code %d stderr %q", v, r.code, r.stderr)
 		}
 	}
-	r := run(t, cleanEnv("DUMB_INIT_DEBUG=1"), "true")
+	r := run(t, testbin.CleanEnv("DUMB_INIT_DEBUG=1"), "true")
 	if !strings.HasPrefix(r.stderr, "[dumb-init] Running in debug mode.\n") {
 		t.Errorf("DUMB_INIT_DEBUG=1 log starts %q", r.stderr)
 	}
@@ -231,7 +231,7 @@ func TestSessionModes(t *testing.T) {
 		{[]string{"--single-child"}, "DUMB_INIT_SETSID=1", false},
 	}
 	for _, c := range cases {
-		r := run(t, cleanEnv(c.env), append(c.args, "sh", "-c", script)...)
+		r := run(t, testbin.CleanEnv(c.env), append(c.args, "sh", "-c", script)...)
 		f := strings.Fields(r.stdout)
 		if len(f) != 3 {
 			t.Fatalf("%v %s: output %q stderr %q", c.args, c.env, r.stdout, r.stderr)
@@ -254,7 +254,7 @@ func TestEnvironmentPassedUnchanged(t *testing.T) {
 			{"GODEBUG=asyncpreemptoff=0"},
 			{"A=1", "GODEBUG=", "B=2", "DUMB_INIT_DEBUG=0"},
 		} {
-			env := append(cleanEnv(), extra...)
+			env := append(testbin.CleanEnv(), extra...)
 			env = append(env, "LAST=x=y")
 			r := runBin(t, bin, env, "/usr/bin/env")
 			got := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")

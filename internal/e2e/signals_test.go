@@ -92,7 +92,7 @@ func TestUserSIGURGArrivesOnce(t *testing.T) {
 			if init == "plain" {
 				bin = testbin.PlainInit(t)
 			}
-			c := startWith(t, bin, cleanEnv(), nil, nil)
+			c := startWith(t, bin, testbin.CleanEnv(), nil, nil)
 			for i := 0; i < 5; i++ {
 				c.signal(syscall.SIGURG)
 				c.expect("23")
@@ -116,7 +116,7 @@ func waitState(t *testing.T, pid int, states string) {
 
 func TestJobControlSetsid(t *testing.T) {
 	for _, debug := range []string{"0", "1"} {
-		env := cleanEnv("DUMB_INIT_DEBUG=" + debug)
+		env := testbin.CleanEnv("DUMB_INIT_DEBUG=" + debug)
 		c := startSigprint(t, env, nil)
 		for _, s := range []syscall.Signal{syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN} {
 			waitState(t, c.pid, "RS")
@@ -138,7 +138,7 @@ func TestJobControlSetsid(t *testing.T) {
 func TestJobControlRewritten(t *testing.T) {
 	// The user's rewrite replaces the default SIGSTOP, but the init still
 	// stops itself.
-	for _, env := range [][]string{cleanEnv(), cleanEnv("DUMB_INIT_SETSID=0")} {
+	for _, env := range [][]string{testbin.CleanEnv(), testbin.CleanEnv("DUMB_INIT_SETSID=0")} {
 		c := startSigprint(t, env, []string{"-r", "21:15", "-r", "22:2", "-r", "20:1"})
 		for s, want := range map[syscall.Signal]syscall.Signal{21: 15, 22: 2, 20: 1} {
 			waitState(t, c.cmd.Process.Pid, "RS")
@@ -154,7 +154,7 @@ func TestJobControlRewritten(t *testing.T) {
 }
 
 func TestJobControlSingleChild(t *testing.T) {
-	c := startSigprint(t, cleanEnv(), []string{"-c"})
+	c := startSigprint(t, testbin.CleanEnv(), []string{"-c"})
 	for _, s := range []syscall.Signal{syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN} {
 		waitState(t, c.cmd.Process.Pid, "RS")
 		c.signal(s)
@@ -172,7 +172,7 @@ func TestJobControlSingleChild(t *testing.T) {
 func TestExitStatus(t *testing.T) {
 	for code := 0; code < 256; code++ {
 		setsid, debug := []string{"1", "0"}[code%2], []string{"0", "1"}[(code/2)%2]
-		r := run(t, cleanEnv("DUMB_INIT_SETSID="+setsid, "DUMB_INIT_DEBUG="+debug), "sh", "-c", "exit "+strconv.Itoa(code))
+		r := run(t, testbin.CleanEnv("DUMB_INIT_SETSID="+setsid, "DUMB_INIT_DEBUG="+debug), "sh", "-c", "exit "+strconv.Itoa(code))
 		if r.code != code {
 			t.Errorf("exit %d (setsid=%s): init exited %d; stderr %q", code, setsid, r.code, r.stderr)
 		}
@@ -196,9 +196,9 @@ func TestExitStatusKilledBySignal(t *testing.T) {
 func TestGroupVersusSingleChild(t *testing.T) {
 	script := `sleep 1000 & sleep 1000 & echo started; wait`
 	for _, single := range []bool{false, true} {
-		env := cleanEnv()
+		env := testbin.CleanEnv()
 		if single {
-			env = cleanEnv("DUMB_INIT_SETSID=0")
+			env = testbin.CleanEnv("DUMB_INIT_SETSID=0")
 		}
 		c := startShell(t, env, script)
 		sleeps := waitDescendants(t, c.cmd.Process.Pid, 3)

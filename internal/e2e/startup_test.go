@@ -28,9 +28,9 @@ func masked(sig syscall.Signal) []string {
 // init queues it and forwards it once the child exists.
 func TestSignalDuringStartupForwardedOnce(t *testing.T) {
 	for _, single := range []bool{false, true} {
-		env := cleanEnv()
+		env := testbin.CleanEnv()
 		if single {
-			env = cleanEnv("DUMB_INIT_SETSID=0")
+			env = testbin.CleanEnv("DUMB_INIT_SETSID=0")
 		}
 		for i := 0; i < iterations(25, 1000); i++ {
 			c := startRaw(t, env, append(masked(syscall.SIGUSR1), testbin.Init(t), testbin.Helper(t, "sigprint"))...)
@@ -53,7 +53,7 @@ func TestSignalDuringStartupForwardedOnce(t *testing.T) {
 // line) but possibly before the child is started is forwarded exactly once.
 func TestSignalBeforeChildForwardedOnce(t *testing.T) {
 	for i := 0; i < iterations(25, 1000); i++ {
-		c := startRaw(t, cleanEnv("DUMB_INIT_DEBUG=1"), append(masked(syscall.SIGUSR2), testbin.Init(t), testbin.Helper(t, "sigprint"))...)
+		c := startRaw(t, testbin.CleanEnv("DUMB_INIT_DEBUG=1"), append(masked(syscall.SIGUSR2), testbin.Init(t), testbin.Helper(t, "sigprint"))...)
 		// (SIGUSR2 blocked only to protect the child's start.)
 		if !testbin.WaitFor(5*time.Second, func() bool { return strings.Contains(c.stderr.String(), "Running in debug mode") }) {
 			t.Fatalf("no debug line: %q", c.stderr.String())

@@ -34,7 +34,7 @@ func TestSignalStormWithForkingChild(t *testing.T) {
 	script := `trap '' HUP USR1 USR2 WINCH 40
 (while :; do (true &) ; sleep 0.001; done) &
 exec "$SP" -exit 15 -exit-code 3`
-	c := startRaw(t, cleanEnv("SP="+testbin.Helper(t, "sigprint")), testbin.Init(t), "sh", "-c", script)
+	c := startRaw(t, testbin.CleanEnv("SP="+testbin.Helper(t, "sigprint")), testbin.Init(t), "sh", "-c", script)
 	if l := c.next(10 * time.Second); !strings.HasPrefix(l, "ready") {
 		t.Fatalf("got %q", l)
 	}
@@ -101,7 +101,7 @@ n=0; while [ $n -lt 300 ]; do
   left=$(grep -l '^PPid:[[:space:]]*1$' /proc/[0-9]*/status 2>/dev/null | wc -l)
   [ "$left" -le 1 ] && break; sleep 0.02; n=$((n+1)); done
 echo "left=$left zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>/dev/null | wc -l)"`
-	c := startRaw(t, cleanEnv("GO="+dir+"/go"), append(prefix, testbin.Init(t), "sh", "-c", script)...)
+	c := startRaw(t, testbin.CleanEnv("GO="+dir+"/go"), append(prefix, testbin.Init(t), "sh", "-c", script)...)
 	if l := c.next(10 * time.Second); l != "started" {
 		t.Fatalf("got %q", l)
 	}
@@ -138,7 +138,7 @@ func TestLongArgumentsPassThrough(t *testing.T) {
 		args = append(args, a)
 		h.Write([]byte(a))
 	}
-	r := run(t, cleanEnv(), args...)
+	r := run(t, testbin.CleanEnv(), args...)
 	want := hex.EncodeToString(h.Sum(nil)) + "\n24\n"
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("code %d stdout %q stderr %.200q, want %q", r.code, r.stdout, r.stderr, want)

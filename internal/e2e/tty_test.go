@@ -80,7 +80,7 @@ func waitCmd(t *testing.T, cmd *exec.Cmd) int {
 
 func TestTTYTac(t *testing.T) {
 	for _, setsid := range []string{"1", "0"} {
-		cmd, f := startPTY(t, cleanEnv("DUMB_INIT_SETSID="+setsid), "tac")
+		cmd, f := startPTY(t, testbin.CleanEnv("DUMB_INIT_SETSID="+setsid), "tac")
 		f.Write([]byte("1\n2\n3\n"))
 		f.Write([]byte{4, 4}) // EOF twice: end the partial line, then the input
 		out := readPTY(t, f, 10*time.Second)
@@ -115,7 +115,7 @@ func TestTTYJobControl(t *testing.T) {
 // terminal is the init's former one, and the child's group is in the
 // foreground.
 func TestTTYHandedToChild(t *testing.T) {
-	cmd, f := startPTY(t, cleanEnv(), "sh", "-c", `set -- $(cut -d')' -f2 /proc/$$/stat); echo "pid=$$ pgid=$3 sid=$4 tty=$5 tpgid=$6"; echo "tty=$(tty)"`)
+	cmd, f := startPTY(t, testbin.CleanEnv(), "sh", "-c", `set -- $(cut -d')' -f2 /proc/$$/stat); echo "pid=$$ pgid=$3 sid=$4 tty=$5 tpgid=$6"; echo "tty=$(tty)"`)
 	out := readPTY(t, f, 10*time.Second)
 	if code := waitCmd(t, cmd); code != 0 {
 		t.Fatalf("code %d, output %q", code, out)
@@ -135,7 +135,7 @@ func TestTTYHandedToChild(t *testing.T) {
 // Giving up the terminal as session leader makes the kernel send the init
 // SIGHUP and SIGCONT; exactly those first two are not forwarded.
 func TestTTYHandoffSignalsIgnoredOnce(t *testing.T) {
-	cmd, f := startPTY(t, cleanEnv(), "-v", "sleep", "20")
+	cmd, f := startPTY(t, testbin.CleanEnv(), "-v", "sleep", "20")
 	outc := make(chan string, 1)
 	go func() { outc <- readPTY(t, f, 15*time.Second) }()
 	time.Sleep(500 * time.Millisecond)
@@ -180,7 +180,7 @@ func TestTTYNotStolen(t *testing.T) {
 	// controlling terminal.
 	outf, _ := os.Create(t.TempDir() + "/out")
 	cmd := exec.Command(testbin.Init(t), "-v", "sh", "-c", `set -- $(cut -d')' -f2 /proc/$$/stat); echo "tty=$5"`)
-	cmd.Env = cleanEnv()
+	cmd.Env = testbin.CleanEnv()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, outf, outf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Run(); err != nil {

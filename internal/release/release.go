@@ -6,6 +6,7 @@ package release
 
 import (
 	"encoding/json"
+	"runtime"
 	"strings"
 
 	dumbinit "github.com/dumb-init/dumb-init"
@@ -90,6 +91,17 @@ func (t Target) Env() []string {
 		env = append(env, "GOARM="+t.GOARM)
 	}
 	return env
+}
+
+// HostTarget returns the target this program runs on (for 32-bit ARM, the
+// armhf one), if it is a release architecture.
+func HostTarget() (Target, bool) {
+	for _, t := range Targets {
+		if t.GOARCH == runtime.GOARCH && (t.GOARM == "" || t.GOARM == "7") {
+			return t, true
+		}
+	}
+	return Target{}, false
 }
 
 // Find returns the target with the given Debian architecture.

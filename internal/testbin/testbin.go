@@ -5,6 +5,7 @@ package testbin
 
 import (
 	"bufio"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,8 +79,9 @@ func GoTool() string {
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
-// build runs go build once per key and returns the binary.
-func build(t testing.TB, key string, env []string, args ...string) string {
+// cached makes the binary key once per test process, with make(out), and
+// returns its path.
+func cached(t testing.TB, key string, make func(out string) error) string {
 	t.Helper()
 	mu.Lock()
 	defer mu.Unlock()
@@ -90,23 +92,31 @@ func build(t testing.TB, key string, env []string, args ...string) string {
 		t.Fatal("testbin.Main was not called from TestMain")
 	}
 	out := filepath.Join(dir, key)
-	cmd := exec.Command(GoTool(), append(args[:len(args):len(args)], "-o", out)...)
-	// go build ignores -o placement after packages; put it first.
-	cmd.Args = append([]string{GoTool(), "build", "-o", out}, args...)
-	cmd.Dir = Root()
-	cmd.Env = append(os.Environ(), env...)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go %s: %v\n%s", strings.Join(cmd.Args[1:], " "), err, b)
+	if err := make(out); err != nil {
+		t.Fatalf("building %s: %v", key, err)
 	}
 	built[key] = out
 	return out
 }
 
+// build runs `go build -o OUT args...` in the repository with env added.
+func build(t testing.TB, key string, env []string, args ...string) string {
+	t.Helper()
+	return cached(t, key, func(out string) error {
+		cmd := exec.Command(GoTool(), append([]string{"build", "-o", out}, args...)...)
+		cmd.Dir = Root()
+		cmd.Env = append(os.Environ(), env...)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return errors.New(err.Error() + "\n" + string(b))
+		}
+		return nil
+	})
+}
+
 // Init returns the init built exactly as a release builds it.
 func Init(t testing.TB) string {
-	args := append([]string{}, buildflags.GoFlags...)
-	args = append(args, "-ldflags="+buildflags.LDFlags, "./cmd/dumb-init")
-	return build(t, "dumb-init", buildflags.Env, args...)
+	t.Helper()
+	return cached(t, "dumb-init", func(out string) error { return buildflags.Build(Root(), out) })
 }
 
 // PlainInit returns the init built with a bare `go build`, as a Go user who
@@ -131,25 +141,20 @@ func CHelper(t testing.TB) string {
 	if err != nil {
 		t.Skip("no C compiler (install gcc) for the orphan-making helper")
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if p, ok := built["c-helper"]; ok {
-		return p
-	}
-	src := filepath.Join(dir, "helper.c")
-	b, err := os.ReadFile(filepath.Join(Root(), "cmd", "initbench", "helper.c.in"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(src, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(dir, "c-helper")
-	if o, err := exec.Command(cc, "-O2", "-o", out, src).CombinedOutput(); err != nil {
-		t.Fatalf("cc: %v\n%s", err, o)
-	}
-	built["c-helper"] = out
-	return out
+	return cached(t, "c-helper", func(out string) error {
+		src := out + ".c"
+		b, err := os.ReadFile(filepath.Join(Root(), "cmd", "initbench", "helper.c.in"))
+		if err == nil {
+			err = os.WriteFile(src, b, 0o644)
+		}
+		if err != nil {
+			return err
+		}
+		if o, err := exec.Command(cc, "-O2", "-o", out, src).CombinedOutput(); err != nil {
+			return errors.New(err.Error() + "\n" + string(o))
+		}
+		return nil
+	})
 }
 
 // Cleanup kills, at the end of the test, every process the test process has
@@ -174,6 +179,19 @@ func killDescendants() {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// CleanEnv is the test process's environment without dumb-init's switches
+// and GODEBUG (which the init reads), plus extra.
+func CleanEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "DUMB_INIT_") || strings.HasPrefix(kv, "GODEBUG=") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return append(env, extra...)
 }
 
 // Stat is one line of /proc/PID/stat, split.

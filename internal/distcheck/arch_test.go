@@ -1,5 +1,0 @@
-package distcheck
-
-import "runtime"
-
-func goarch() string { return runtime.GOARCH }
