@@ -24,3 +24,9 @@ var Version = strings.TrimSpace(versionFile)
 //
 //go:embed metadata.json
 var MetadataJSON string
+
+// License is the text of LICENSE, which tini's -l shows in the
+// tini-compatible mode.
+//
+//go:embed LICENSE
+var License string

@@ -16,5 +16,5 @@ func main() {
 	// happens, so none that arrives while the child starts is lost.
 	env, _ := preempt.Ensure(os.Args, os.Environ())
 	sigs := supervisor.Catch()
-	os.Exit(cli.Main(os.Args, env, os.Stderr, sigs))
+	os.Exit(cli.Main(os.Args, env, os.Stdout, os.Stderr, sigs))
 }

@@ -7,15 +7,20 @@ package cli
 import (
 	"io"
 
+	dumbinit "github.com/dumb-init/dumb-init"
+
 	"github.com/dumb-init/dumb-init/internal/diag"
 	"github.com/dumb-init/dumb-init/internal/options"
+	"github.com/dumb-init/dumb-init/internal/signals"
 	"github.com/dumb-init/dumb-init/internal/supervisor"
 )
 
-// Main runs dumb-init with argv and env, writing its own messages to stderr.
-// sigs must come from supervisor.Catch, called as early as possible; it may
-// be nil when the caller knows no command will run (tests of the parser).
-func Main(argv, env []string, stderr io.Writer, sigs *supervisor.Signals) int {
+// Main runs dumb-init with argv and env, writing its own messages to stderr
+// and the output that scripts read (--list-signals, and help and version in
+// tini's mode, as tini prints them) to stdout. sigs must come from
+// supervisor.Catch, called as early as possible; it may be nil when the
+// caller knows no command will run (tests of the parser).
+func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals) int {
 	getenv := func(name string) (string, bool) {
 		for _, kv := range env {
 			if len(kv) > len(name) && kv[len(name)] == '=' && kv[:len(name)] == name {
@@ -34,12 +39,25 @@ func Main(argv, env []string, stderr io.Writer, sigs *supervisor.Signals) int {
 	if len(argv) > 0 {
 		argv0 = argv[0]
 	}
-	switch opts.Action {
-	case options.Help:
+	out := &diag.Log{W: stdout}
+	switch {
+	case opts.Tini && opts.Action == options.Help:
+		out.Plain(options.TiniHelpText(argv0))
+		return 0
+	case opts.Tini && opts.Action == options.Version:
+		out.Plain(options.TiniVersionLine())
+		return 0
+	case opts.Action == options.Help:
 		log.Plain(options.HelpText(argv0))
 		return 0
-	case options.Version:
+	case opts.Action == options.Version:
 		log.Plain(options.VersionLine())
+		return 0
+	case opts.Action == options.ListSignals:
+		out.Plain(signals.ListText())
+		return 0
+	case opts.Action == options.License:
+		out.Plain(dumbinit.License)
 		return 0
 	}
 	log.Debug = opts.Verbose
@@ -52,11 +70,35 @@ func Main(argv, env []string, stderr io.Writer, sigs *supervisor.Signals) int {
 	if sigs == nil {
 		sigs = supervisor.Catch()
 	}
-	return supervisor.Run(supervisor.Config{
+	cfg := supervisor.Config{
 		Command:     opts.Command,
 		Env:         env,
 		SingleChild: opts.SingleChild,
 		Rewrite:     &opts.Rewrite,
 		Log:         log,
-	}, sigs)
+		Tini:        opts.Tini,
+		Group:       opts.Group,
+		Warn:        opts.Tini && opts.Verbosity >= 1,
+		WarnReap:    opts.WarnReap,
+		Grace:       opts.Grace,
+		WaitAll:     opts.WaitAll,
+		Pdeathsig:   opts.Pdeathsig,
+		Pause:       opts.Pause,
+		ExitStatus:  opts.Remap.Apply,
+	}
+	// Subreaper by default only where a mode needs it to see its
+	// subtree; otherwise orphans keep going to whoever adopts them today.
+	switch opts.Subreaper {
+	case options.On:
+		cfg.Subreaper = true
+	case options.Default:
+		cfg.Subreaper = opts.WaitAll || opts.Pause
+	}
+	for _, d := range opts.Delay {
+		if d > 0 {
+			cfg.Delay = &opts.Delay
+			break
+		}
+	}
+	return supervisor.Run(cfg, sigs)
 }

@@ -70,6 +70,14 @@ func Build(root string, t release.Target, bin, out string, epoch int64) error {
 				file(filepath.Join(root, "debian", "copyright"), "/usr/share/doc/dumb-init/copyright", 0o644),
 				file(changelogGz, "/usr/share/doc/dumb-init/changelog.gz", 0o644),
 				file(filepath.Join(root, "debian", "dumb-init.lintian-overrides"), "/usr/share/lintian/overrides/dumb-init", 0o644),
+				// The names that select the tini-compatible mode, in a
+				// directory of our own: /usr/bin/tini belongs to
+				// Debian's tini package and /usr/sbin/docker-init to
+				// docker.io, and a package may not ship another's
+				// file. Use them as docker run --init-path=... or
+				// link them elsewhere by hand.
+				symlink(TiniLinkTarget, "/usr/libexec/dumb-init/tini", mtime),
+				symlink(TiniLinkTarget, "/usr/libexec/dumb-init/docker-init", mtime),
 			},
 			Deb: nfpm.Deb{
 				Arch:        t.Deb,
@@ -90,6 +98,14 @@ func Build(root string, t release.Target, bin, out string, epoch int64) error {
 		return fmt.Errorf("nfpm deb for %s: %w", t.Deb, err)
 	}
 	return f.Close()
+}
+
+// TiniLinkTarget is where the tini-mode symlinks point, relative as Debian
+// policy wants for links within /usr (dh_link makes the same).
+const TiniLinkTarget = "../../bin/dumb-init"
+
+func symlink(target, dst string, mtime time.Time) *files.Content {
+	return &files.Content{Source: target, Destination: dst, Type: files.TypeSymlink, FileInfo: &files.ContentFileInfo{MTime: mtime}}
 }
 
 func writeGzip(path string, data []byte) error {

@@ -52,7 +52,10 @@ func TestDebMetadataAndContents(t *testing.T) {
 			"-rw-r--r-- ./usr/share/doc/dumb-init/copyright",
 			"-rw-r--r-- ./usr/share/lintian/overrides/dumb-init",
 			"-rw-r--r-- ./usr/share/man/man1/dumb-init.1.gz",
+			"lrwxrwxrwx ./usr/libexec/dumb-init/docker-init -> ../../bin/dumb-init",
+			"lrwxrwxrwx ./usr/libexec/dumb-init/tini -> ../../bin/dumb-init",
 		}
+		slices.Sort(wantFiles)
 		if owners := run(t, "", nil, "dpkg-deb", "--contents", deb); strings.Count(owners, " root/root ") != strings.Count(owners, "\n") {
 			t.Errorf("%s: files not owned by root/root:\n%s", tg.DebName(), owners)
 		}
@@ -88,10 +91,14 @@ func debFiles(t *testing.T, deb string) []string {
 	var out []string
 	for _, line := range strings.Split(strings.TrimSpace(run(t, "", nil, "dpkg-deb", "--contents", deb)), "\n") {
 		f := strings.Fields(line)
-		if !strings.HasPrefix(f[0], "d") {
+		switch {
+		case strings.HasPrefix(f[0], "l"):
+			out = append(out, f[0]+" "+f[len(f)-3]+" -> "+f[len(f)-1])
+		case !strings.HasPrefix(f[0], "d"):
 			out = append(out, f[0]+" "+f[len(f)-1])
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 

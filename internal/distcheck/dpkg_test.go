@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dumb-init/dumb-init/internal/release"
 	"github.com/dumb-init/dumb-init/internal/testbin"
 )
 
@@ -149,8 +150,17 @@ echo "pid1=$(cat /proc/1/comm) left=$left zombies=$(grep -l '^State:[[:space:]]*
 		t.Errorf("SIGTERM from outside: exit %d, want 42", code)
 	}
 
+	// The tini-mode names the package installs work as docker run
+	// --init-path would use them.
+	if out := run(t, "", env, "chroot", root, "/usr/libexec/dumb-init/docker-init", "--version"); !strings.HasPrefix(out, "tini version 0.19.0 - dumb-init v"+release.Version()) {
+		t.Errorf("docker-init --version: %q", out)
+	}
+	if out := run(t, "", append(env, "TINI_VERBOSITY=0"), "chroot", root, "/usr/libexec/dumb-init/tini", "-e", "3", "--", "sh", "-c", "echo ok; exit 3"); out != "ok\n" {
+		t.Errorf("tini -e 3: %q", out)
+	}
+
 	run(t, "", nil, "chroot", root, "dpkg", "-r", "dumb-init")
-	for _, f := range []string{"usr/bin/dumb-init", "usr/share/man/man1/dumb-init.1.gz", "usr/share/doc/dumb-init", "usr/share/lintian/overrides/dumb-init"} {
+	for _, f := range []string{"usr/bin/dumb-init", "usr/share/man/man1/dumb-init.1.gz", "usr/share/doc/dumb-init", "usr/share/lintian/overrides/dumb-init", "usr/libexec/dumb-init"} {
 		if _, err := os.Lstat(filepath.Join(root, f)); err == nil {
 			t.Errorf("dpkg -r left /%s", f)
 		}

@@ -33,19 +33,26 @@ func Render(version, summary string, date time.Time) string {
 		"Short options can be bundled, and long options abbreviated while unambiguous.",
 		".SH OPTIONS")
 	for _, o := range options.Table {
-		flag := "\\fB\\-" + string(o.Short) + "\\fR, \\fB\\-\\-" + escape(o.Long) + "\\fR"
+		flag := "\\fB\\-\\-" + escape(o.Long) + "\\fR"
+		if o.Short != 0 {
+			flag = "\\fB\\-" + string(o.Short) + "\\fR, " + flag
+		}
 		if o.Arg != "" {
 			flag += " \\fI" + escape(o.Arg) + "\\fR"
 		}
 		w(".TP", flag, escape(strings.Join(o.Help, " ")))
 		if o.Env != "" {
-			w("Same as setting \\fB" + escape(o.Env) + "\\fR in the environment.")
+			w(escape(o.EnvHelp()))
 		}
 	}
 	w(".SH ENVIRONMENT")
 	for _, o := range options.Table {
 		if o.Env != "" {
-			w(".TP", "\\fB"+escape(o.Env)+"\\fR", "Same as \\fB\\-\\-"+escape(o.Long)+"\\fR (exactly this value; any other changes nothing).")
+			if strings.Contains(o.Env, "=") {
+				w(".TP", "\\fB"+escape(o.Env)+"\\fR", "Same as \\fB\\-\\-"+escape(o.Long)+"\\fR (exactly this value; any other changes nothing).")
+			} else {
+				w(".TP", "\\fB"+escape(o.Env)+"\\fR", "Same value as \\fB\\-\\-"+escape(o.Long)+"\\fR, which wins when both are given; a malformed value is a usage error.")
+			}
 		}
 	}
 	w(".PP", "All variables, these included, are passed to the command unchanged.",
@@ -55,6 +62,19 @@ func Render(version, summary string, date time.Time) string {
 		"(reserved by the Go runtime).",
 		"In setsid mode SIGTSTP, SIGTTOU and SIGTTIN are forwarded as SIGSTOP unless rewritten,",
 		"and dumb-init then stops itself until SIGCONT.",
+		"Signals can be given as numbers or names (TERM, SIGTERM, sigterm, RTMIN+3, RTMAX\\-1);",
+		"numbers follow the architecture the binary was built for.",
+		"\\fB\\-\\-list\\-signals\\fR prints the table.",
+		".SH TINI-COMPATIBLE MODE",
+		"Started as \\fBtini\\fR, \\fBtini\\-static\\fR or \\fBdocker\\-init\\fR (through a symlink, or as",
+		"\\fBdocker run \\-\\-init \\-\\-init\\-path\\fR), with \\fB\\-\\-tini\\fR as the first argument, or with",
+		"\\fBDUMB_INIT_TINI=1\\fR, dumb-init reads tini 0.19's command line",
+		"(\\fB\\-s \\-p\\fR \\fISIG\\fR \\fB\\-v \\-w \\-g \\-e\\fR \\fICODE\\fR \\fB\\-l \\-h \\-\\-version\\fR, and \\fBTINI_SUBREAPER\\fR,",
+		"\\fBTINI_VERBOSITY\\fR, \\fBTINI_KILL_PROCESS_GROUP\\fR) with tini's semantics: the command runs in",
+		"a process group of its own, signals go to it alone unless \\fB\\-g\\fR, nothing is sent when it",
+		"exits, and a command that cannot be run exits 127 (not found) or 126 (not executable).",
+		"The Debian package installs the names as symlinks under /usr/libexec/dumb\\-init/, where",
+		"they cannot clash with Debian's tini package.",
 		".SH EXIT STATUS")
 	w(escape(strings.Join(options.Epilogue, " ")))
 	w(".SH EXAMPLES",

@@ -17,18 +17,32 @@ var Description = []string{
 
 // Epilogue follows the option list.
 var Epilogue = []string{
-	"Exit status: the child's own, or 128+N when a signal N killed it;",
-	"1 for a usage error or when no child could be created; 2 when the",
-	"command could not be executed.",
+	"Exit status: the child's own, or 128+N when a signal N killed it",
+	"(after --remap-exit); 1 for a usage error or when no child could be",
+	"created; 2 when the command could not be executed.",
+	"Started as tini or docker-init (or with --tini first), dumb-init takes",
+	"tini's command line instead; see --tini -h.",
 }
 
-// Flag returns "-c, --single-child" or "-r, --rewrite s:r".
+// Flag returns "-c, --single-child", "-r, --rewrite s:r" or, for an option
+// without a short form, "    --grace DURATION".
 func (o Option) Flag() string {
-	s := "-" + string(o.Short) + ", --" + o.Long
+	s := "    --" + o.Long
+	if o.Short != 0 {
+		s = "-" + string(o.Short) + ", --" + o.Long
+	}
 	if o.Arg != "" {
 		s += " " + o.Arg
 	}
 	return s
+}
+
+// EnvHelp is the help line that names the option's environment variable.
+func (o Option) EnvHelp() string {
+	if strings.Contains(o.Env, "=") {
+		return "Same as the environment setting " + o.Env + "."
+	}
+	return "Also read from " + o.Env + " (the option wins)."
 }
 
 // HelpText is what -h prints, generated from Table.
@@ -45,7 +59,7 @@ func HelpText(argv0 string) string {
 		flag := "  " + o.Flag()
 		lines := o.Help
 		if o.Env != "" {
-			lines = append(lines[:len(lines):len(lines)], "Same as the environment setting "+o.Env+".")
+			lines = append(lines[:len(lines):len(lines)], o.EnvHelp())
 		}
 		for i, l := range lines {
 			left := ""

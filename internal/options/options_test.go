@@ -126,10 +126,14 @@ func TestHelpText(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, seed := range [][]string{
 		{"sh"}, {"-vc", "x"}, {"-r15:3", "x"}, {"--rewrite=1:31", "--", "x"}, {"--yolo"}, {"-r"}, {"--v"}, {"-h"}, {"-"}, {"--", "--"},
+		{"-r", "TERM:RTMIN+3", "--grace=2.5s", "--wait-all", "--delay", "HUP:1m", "--remap-exit", "143:0", "--pdeathsig", "KILL", "--subreaper", "x"},
+		{"--pause", "--no-subreaper"}, {"--list-signals"}, {"--tini", "-s", "-vv", "-g", "-w", "-e", "3", "-p", "SIGTERM", "--", "x", "-y"}, {"--tini", "x", "-s"},
 	} {
 		f.Add(strings.Join(seed, "\x00"), "")
 	}
 	f.Add("x", "DUMB_INIT_SETSID=0")
+	f.Add("x", "DUMB_INIT_GRACE=1s\x00DUMB_INIT_DELAY=TERM:1s,INT:2s\x00DUMB_INIT_REMAP_EXIT=1:2\x00DUMB_INIT_SUBREAPER=0")
+	f.Add("-g\x00x", "DUMB_INIT_TINI=1\x00TINI_VERBOSITY=2")
 	f.Fuzz(func(t *testing.T, joined, envs string) {
 		argv := append([]string{"dumb-init"}, strings.Split(joined, "\x00")...)
 		e := env(strings.Split(envs, "\x00")...)
@@ -140,7 +144,7 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if o.Action == Run && len(o.Command) == 0 {
+		if o.Action == Run && len(o.Command) == 0 && !o.Pause {
 			t.Fatal("Run without a command")
 		}
 		back, err := Parse(append([]string{"dumb-init"}, o.Args()...), e)

@@ -3,10 +3,7 @@
 // and what a received signal becomes before it is forwarded.
 package signals
 
-import (
-	"strconv"
-	"syscall"
-)
+import "syscall"
 
 // MaxClassic is the highest standard (non-real-time) Linux signal; the
 // original dumb-init accepts rewrites only between 1 and this.
@@ -32,6 +29,9 @@ func Forwardable() []syscall.Signal {
 	}
 	return out
 }
+
+// IsForwardable reports whether the init catches and forwards s.
+func IsForwardable(s syscall.Signal) bool { return catchable(s) }
 
 func catchable(s syscall.Signal) bool {
 	switch s {
@@ -78,11 +78,18 @@ func (t *Table) Translate(sig syscall.Signal) (syscall.Signal, bool) {
 }
 
 // RewriteError describes a malformed rewrite specification.
-type RewriteError struct{ Spec string }
+type RewriteError struct {
+	Spec string
+	// Why, when set, names the side that is wrong and the reason.
+	Why string
+}
 
 func (e *RewriteError) Error() string {
-	return "invalid rewrite '" + Printable(e.Spec) + "': expected FROM:TO, FROM a signal number from 1 to " +
-		strconv.Itoa(MaxClassic) + ", TO one from 0 (drop the signal) to " + strconv.Itoa(MaxClassic)
+	msg := "invalid rewrite '" + Printable(e.Spec) + "': "
+	if e.Why != "" {
+		return msg + e.Why
+	}
+	return msg + "expected FROM:TO, each a signal number or name (FROM a catchable signal, TO 0 to drop it)"
 }
 
 // Printable escapes control characters and backslashes as \xNN, so a
@@ -101,22 +108,41 @@ func Printable(s string) string {
 	return string(out)
 }
 
-// ParseRewrite parses "s:r" with 1 <= s <= 31 and 0 <= r <= 31.
+// ParseRewrite parses "s:r". Both sides take a number or a name (see
+// Parse). The original's range, 1 <= s <= 31 and 0 <= r <= 31, always
+// works; beyond it the real-time signals 35..64 are accepted on both sides.
+// r = 0 drops s.
 func ParseRewrite(spec string) (from, to syscall.Signal, err error) {
 	i := 0
 	for i < len(spec) && spec[i] != ':' {
 		i++
 	}
 	if i == len(spec) {
-		return 0, 0, &RewriteError{spec}
+		return 0, 0, &RewriteError{Spec: spec}
 	}
-	f, okf := number(spec[:i])
-	r, okr := number(spec[i+1:])
-	if !okf || !okr || f < 1 || f > MaxClassic || r < 0 || r > MaxClassic {
-		return 0, 0, &RewriteError{spec}
+	from, ferr := Parse(spec[:i])
+	if ferr != nil {
+		if spec[:i] == "0" || spec[:i] == "" {
+			return 0, 0, &RewriteError{Spec: spec}
+		}
+		return 0, 0, &RewriteError{Spec: spec, Why: ferr.Error()}
 	}
-	return syscall.Signal(f), syscall.Signal(r), nil
+	if spec[i+1:] == "0" {
+		return from, 0, nil
+	}
+	to, terr := Parse(spec[i+1:])
+	if terr != nil {
+		if spec[i+1:] == "" {
+			return 0, 0, &RewriteError{Spec: spec}
+		}
+		return 0, 0, &RewriteError{Spec: spec, Why: terr.Error()}
+	}
+	return from, to, nil
 }
+
+// Decimal parses a short unsigned decimal number (at most three digits), the
+// form of signal numbers and exit statuses on the command line.
+func Decimal(s string) (int, bool) { return number(s) }
 
 // number parses a short unsigned decimal number.
 func number(s string) (int, bool) {

@@ -86,3 +86,16 @@ func privileged() bool {
 	}
 	return data[unix.CAP_SYS_ADMIN/32].Effective&(1<<(unix.CAP_SYS_ADMIN%32)) != 0
 }
+
+// Foreground makes process group pgid the foreground group of stdin's
+// terminal, for tini's mode, where the child runs in a group of its own.
+// It acts only when the init's own group is in the foreground: a
+// background process asking would be sent SIGTTOU, which the init catches,
+// and the ioctl would restart for ever. It reports whether it switched.
+func Foreground(pgid int) bool {
+	fg, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+	if err != nil || fg != unix.Getpgrp() {
+		return false
+	}
+	return unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, pgid) == nil
+}

@@ -1,0 +1,26 @@
+package supervisor
+
+import "syscall"
+
+// pause is --pause: no command, only reaping, until SIGINT or SIGTERM ends
+// the init with status 0 (the pod sandbox's infrastructure process). Every
+// other signal is received and ignored.
+func (s *supervisor) pause() int {
+	s.childDone = true // there is no child; everything reaped is an orphan
+	s.log.Debugf("Pausing: reaping orphans until SIGINT or SIGTERM.")
+	for {
+		select {
+		case <-s.sigs.child:
+			s.log.Debugf("Received signal %d.", int(syscall.SIGCHLD))
+			s.reap()
+		case got := <-s.sigs.forward:
+			sig := got.(syscall.Signal)
+			s.log.Debugf("Received signal %d.", int(sig))
+			if sig == syscall.SIGINT || sig == syscall.SIGTERM {
+				s.reap()
+				s.log.Debugf("Goodbye.")
+				return 0
+			}
+		}
+	}
+}
