@@ -1,7 +1,6 @@
 package distcheck
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,80 +13,16 @@ import (
 	"github.com/dumb-init/dumb-init/internal/testbin"
 )
 
-// aptMirror is the first Debian archive the machine's apt sources name (the
-// tests use the mirror the machine is configured for, never a fixed host),
-// and suite the release it runs.
-func aptMirror() (mirror, suite string) {
-	if b, err := os.ReadFile("/etc/os-release"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(l, "VERSION_CODENAME="); ok {
-				suite = strings.Trim(v, `"`)
-			}
-		}
-	}
-	files, _ := filepath.Glob("/etc/apt/sources.list.d/*.sources")
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		for _, stanza := range strings.Split(string(b), "\n\n") {
-			var uris, suites string
-			for _, l := range strings.Split(stanza, "\n") {
-				if v, ok := strings.CutPrefix(l, "URIs:"); ok {
-					uris = strings.TrimSpace(v)
-				}
-				if v, ok := strings.CutPrefix(l, "Suites:"); ok {
-					suites = v
-				}
-			}
-			if uris != "" && strings.Contains(" "+suites+" ", " "+suite+" ") {
-				return strings.Fields(uris)[0], suite
-			}
-		}
-	}
-	if f, err := os.Open("/etc/apt/sources.list"); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fl := strings.Fields(sc.Text())
-			if len(fl) >= 3 && fl[0] == "deb" && fl[2] == suite {
-				return fl[1], suite
-			}
-		}
-	}
-	return "", suite
-}
-
 // minimalDebian returns a fresh copy of a minimal Debian root made with
 // debootstrap --variant=minbase; the pristine root is cached between runs.
 func minimalDebian(t *testing.T) string {
 	t.Helper()
-	testbin.NeedRoot(t)
-	for _, tool := range []string{"debootstrap", "unshare", "chroot"} {
+	for _, tool := range []string{"unshare", "chroot"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (Debian packages debootstrap, util-linux, coreutils)", tool)
+			t.Skipf("%s not installed (Debian packages util-linux, coreutils)", tool)
 		}
 	}
-	mirror, suite := aptMirror()
-	if mirror == "" || suite == "" {
-		t.Skip("no Debian mirror found in the apt sources")
-	}
-	cacheDir, err := os.UserCacheDir()
-	if err != nil {
-		cacheDir = os.TempDir()
-	}
-	cache := filepath.Join(cacheDir, "dumb-init-tests", suite+"-minbase")
-	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err != nil {
-		os.RemoveAll(cache)
-		tmp := cache + ".tmp"
-		os.RemoveAll(tmp)
-		t.Logf("debootstrap --variant=minbase %s from %s (cached afterwards in %s)", suite, mirror, cache)
-		out, err := exec.Command("debootstrap", "--variant=minbase", suite, tmp, mirror).CombinedOutput()
-		if err != nil {
-			t.Fatalf("debootstrap: %v\n%s", err, out)
-		}
-		if err := os.Rename(tmp, cache); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cache := testbin.DebianRoot(t, "minbase")
 	root := filepath.Join(t.TempDir(), "root")
 	if out, err := exec.Command("cp", "-a", cache, root).CombinedOutput(); err != nil {
 		t.Fatalf("copy root: %v %s", err, out)

@@ -84,7 +84,11 @@ func ParseDuration(spec string) (clock.Duration, error) {
 		if whole > int64(MaxDuration/unit) {
 			return fail()
 		}
-		total += clock.Duration(whole)*unit + clock.Duration(frac)*unit/clock.Duration(scale)
+		// frac/scale of a unit, computed so that nothing overflows:
+		// frac < scale <= 1e9 and unit%scale < 1e9.
+		sc := clock.Duration(scale)
+		part := unit/sc*clock.Duration(frac) + unit%sc*clock.Duration(frac)/sc
+		total += clock.Duration(whole)*unit + part
 		if total > MaxDuration {
 			return fail()
 		}

@@ -1,0 +1,64 @@
+package containertest
+
+// The workloads the scenarios run, as shell scripts for busybox or Debian's
+// dash. Each says "ready" once its signal handlers are in place, so the tests
+// never signal a process that cannot handle it yet, and logs every signal
+// it handles.
+
+// worker is a long-running server: it exits 0 on SIGTERM or SIGQUIT,
+// saying which. "sleep & wait" keeps the shell interruptible.
+const worker = `#!/bin/sh
+trap 'echo "worker got TERM"; exit 0' TERM
+trap 'echo "worker got QUIT"; exit 0' QUIT
+echo "worker ready"
+while :; do sleep 1 & wait $!; done
+`
+
+// entrypointNoExec is the classic entrypoint script: it sets up (here: a
+// trap that only logs, as many do), then starts the server as a child
+// without exec. The shell defers its trap while the server runs, so a
+// SIGTERM that reaches only the shell changes nothing.
+const entrypointNoExec = `#!/bin/sh
+trap 'echo "entrypoint got TERM"' TERM
+/usr/local/bin/worker.sh
+echo "entrypoint done"
+`
+
+// entrypointExec is the same script ending in exec: the server replaces
+// the shell.
+const entrypointExec = `#!/bin/sh
+trap 'echo "entrypoint got TERM"' TERM
+exec /usr/local/bin/worker.sh
+`
+
+// orphans leaves 1000 orphaned children behind, then serves.
+const orphans = `#!/bin/sh
+i=0
+while [ $i -lt 1000 ]; do (sleep 0.2 &); i=$((i+1)); done
+echo "spawned"
+exec /usr/local/bin/worker.sh
+`
+
+// straggling starts a helper that needs a second to clean up after SIGTERM
+// (or, with IGNORE=1, ignores SIGTERM), then becomes the server.
+const straggling = `#!/bin/sh
+if [ "$IGNORE" = 1 ]; then
+  (trap '' TERM; echo "straggler ready"; while :; do sleep 1 & wait $!; done) &
+else
+  (trap 'echo "straggler cleaning up"; sleep 1; echo "straggler finished"; exit 0' TERM
+   echo "straggler ready"; while :; do sleep 1 & wait $!; done) &
+fi
+exec /usr/local/bin/worker.sh
+`
+
+// scripts is the build context's extra files for a busybox or Debian image;
+// docker-entrypoint.sh is the given entrypoint.
+func scripts(entrypoint string) map[string]string {
+	return map[string]string{
+		"docker-entrypoint.sh": entrypoint,
+		"worker.sh":            worker,
+		"orphans.sh":           orphans,
+		"straggling.sh":        straggling,
+		"entrypoint-exec.sh":   entrypointExec,
+	}
+}

@@ -1,0 +1,92 @@
+package testbin
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// aptMirror is the first Debian archive the machine's apt sources name (the
+// only archive reachable here), and the machine's suite.
+func aptMirror() (mirror, suite string) {
+	if b, err := os.ReadFile("/etc/os-release"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "VERSION_CODENAME="); ok {
+				suite = strings.Trim(v, `"`)
+			}
+		}
+	}
+	files, _ := filepath.Glob("/etc/apt/sources.list.d/*.sources")
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		for _, stanza := range strings.Split(string(b), "\n\n") {
+			var uris, suites string
+			for _, l := range strings.Split(stanza, "\n") {
+				if v, ok := strings.CutPrefix(l, "URIs:"); ok {
+					uris = strings.TrimSpace(v)
+				}
+				if v, ok := strings.CutPrefix(l, "Suites:"); ok {
+					suites = v
+				}
+			}
+			if uris != "" && strings.Contains(" "+suites+" ", " "+suite+" ") {
+				return strings.Fields(uris)[0], suite
+			}
+		}
+	}
+	if f, err := os.Open("/etc/apt/sources.list"); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fl := strings.Fields(sc.Text())
+			if len(fl) >= 3 && fl[0] == "deb" && fl[2] == suite {
+				return fl[1], suite
+			}
+		}
+	}
+	return "", suite
+}
+
+// DebianRoot returns a Debian root made with debootstrap
+// --variant=minbase from the machine's mirror, plus the packages in
+// include, cached between runs under the user's cache directory (keyed by
+// suite and packages). Callers must not change it: copy it first. Skips
+// without root, debootstrap or a mirror.
+func DebianRoot(t testing.TB, name string, include ...string) string {
+	t.Helper()
+	NeedRoot(t)
+	if _, err := exec.LookPath("debootstrap"); err != nil {
+		t.Skip("debootstrap not installed (Debian package debootstrap)")
+	}
+	mirror, suite := aptMirror()
+	if mirror == "" || suite == "" {
+		t.Skip("no Debian mirror found in the apt sources")
+	}
+	cacheDir, err := os.UserCacheDir()
+	if err != nil {
+		cacheDir = os.TempDir()
+	}
+	cache := filepath.Join(cacheDir, "dumb-init-tests", suite+"-"+name)
+	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err != nil {
+		os.RemoveAll(cache)
+		tmp := cache + ".tmp"
+		os.RemoveAll(tmp)
+		args := []string{"--variant=minbase"}
+		if len(include) > 0 {
+			args = append(args, "--include="+strings.Join(include, ","))
+		}
+		args = append(args, suite, tmp, mirror)
+		t.Logf("debootstrap %s (cached afterwards in %s)", strings.Join(args, " "), cache)
+		out, err := exec.Command("debootstrap", args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("debootstrap: %v\n%s", err, out)
+		}
+		if err := os.Rename(tmp, cache); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return cache
+}
