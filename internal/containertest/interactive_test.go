@@ -34,7 +34,7 @@ func (s *screen) String() string {
 // shell survives both and dumb-init exits with the shell's status.
 func TestDockerInteractive(t *testing.T) {
 	img := binaryImage(t)
-	name := prefix + "-interactive"
+	name := prefix + "-" + runID + "-interactive"
 	_, _ = dockerErrOK("rm", "-f", name)
 	t.Cleanup(func() { _, _ = dockerErrOK("rm", "-f", name) })
 	cmd := exec.Command("docker", "run", "-it", "--name", name, "--entrypoint", "/usr/local/bin/dumb-init", img, "sh")

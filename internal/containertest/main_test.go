@@ -27,9 +27,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// prefix names everything this package creates in Docker, so cleanup can
-// find it.
+// prefix names everything this package creates in Docker; runID keeps two
+// runs on one engine (a developer's and CI's) from touching each other's
+// images and containers.
 const prefix = "dumbinit-test"
+
+var runID = strconv.Itoa(os.Getpid())
 
 var (
 	dockerOnce sync.Once
@@ -47,9 +50,7 @@ func needDocker(t *testing.T) {
 		}
 		if out, err := exec.Command("docker", "info", "--format", "{{.ServerVersion}}").CombinedOutput(); err != nil {
 			dockerErr = "no Docker Engine answers: " + strings.TrimSpace(string(out))
-			return
 		}
-		removeLeftovers()
 	})
 	if dockerErr != "" {
 		t.Skip(dockerErr)
@@ -101,19 +102,11 @@ func removeImages() {
 	}
 }
 
-// removeLeftovers removes containers an interrupted earlier run left.
-func removeLeftovers() {
-	out, _ := dockerErrOK("ps", "-aq", "--filter", "name="+prefix+"-")
-	for _, id := range strings.Fields(out) {
-		_, _ = dockerErrOK("rm", "-f", id)
-	}
-}
-
 // container starts a detached container named after the test and removes
 // it when the test ends.
 func container(t *testing.T, args ...string) string {
 	t.Helper()
-	name := prefix + "-" + strings.NewReplacer("/", "-", " ", "-", "=", "-").Replace(strings.ToLower(t.Name()))
+	name := prefix + "-" + runID + "-" + strings.NewReplacer("/", "-", " ", "-", "=", "-").Replace(strings.ToLower(t.Name()))
 	_, _ = dockerErrOK("rm", "-f", name)
 	docker(t, append([]string{"run", "-d", "--name", name}, args...)...)
 	t.Cleanup(func() { _, _ = dockerErrOK("rm", "-f", name) })
@@ -243,9 +236,9 @@ var (
 )
 
 const (
-	busyboxImage = prefix + "/busybox:local"
-	debianImage  = prefix + "/debian:local"
-	pythonImage  = prefix + "/python:local"
+	busyboxImage = prefix + "/busybox"
+	debianImage  = prefix + "/debian"
+	pythonImage  = prefix + "/python"
 )
 
 // busybox is FROM scratch with Debian's busybox-static and its applets.
@@ -260,9 +253,9 @@ func busybox(t *testing.T) string {
 		b, _ := os.ReadFile(bb)
 		write(t, filepath.Join(dir, "busybox"), string(b), 0o755)
 		write(t, filepath.Join(dir, "Dockerfile"), "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n", 0o644)
-		build(t, dir, filepath.Join(dir, "Dockerfile"), busyboxImage)
+		build(t, dir, filepath.Join(dir, "Dockerfile"), busyboxImage+":"+runID)
 	})
-	return busyboxImage
+	return busyboxImage + ":" + runID
 }
 
 func isStatic(path string) bool {
@@ -309,8 +302,8 @@ func importRoot(t *testing.T, root, tag string, changes ...string) {
 func debian(t *testing.T) string {
 	t.Helper()
 	root := testbin.DebianRoot(t, "minbase")
-	debianOnce.Do(func() { importRoot(t, root, debianImage, "CMD [\"/bin/bash\"]") })
-	return debianImage
+	debianOnce.Do(func() { importRoot(t, root, debianImage+":"+runID, "CMD [\"/bin/bash\"]") })
+	return debianImage + ":" + runID
 }
 
 // python is the same with python3 and pip, standing in for python:3-slim
@@ -319,7 +312,7 @@ func python(t *testing.T) string {
 	t.Helper()
 	root := testbin.DebianRoot(t, "python", "python3", "python3-pip")
 	pythonOnce.Do(func() {
-		importRoot(t, root, pythonImage, "ENV PIP_BREAK_SYSTEM_PACKAGES=1", "CMD [\"python3\"]")
+		importRoot(t, root, pythonImage+":"+runID, "ENV PIP_BREAK_SYSTEM_PACKAGES=1", "CMD [\"python3\"]")
 	})
-	return pythonImage
+	return pythonImage + ":" + runID
 }

@@ -78,7 +78,7 @@ type runcContainer struct {
 
 func runcRun(t *testing.T, dir string) *runcContainer {
 	t.Helper()
-	id := prefix + "-" + strings.NewReplacer("/", "-", "=", "-").Replace(strings.ToLower(t.Name()))
+	id := prefix + "-" + runID + "-" + strings.NewReplacer("/", "-", "=", "-").Replace(strings.ToLower(t.Name()))
 	_ = exec.Command("runc", "delete", "-f", id).Run()
 	out := filepath.Join(t.TempDir(), "out")
 	f, err := os.Create(out)

@@ -18,7 +18,7 @@ import (
 func exampleImage(t *testing.T, example, base string, files []string) string {
 	t.Helper()
 	ctx := context(t, example, files, map[string]string{"docker-entrypoint.sh": entrypointNoExec})
-	tag := prefix + "/example-" + example + ":local"
+	tag := prefix + "/example-" + example + ":" + runID
 	build(t, ctx, filepath.Join(ctx, "Dockerfile"), tag, "BASE="+base, "DUMB_INIT_VERSION="+release.Version())
 	layer := t.TempDir()
 	for name, content := range scripts(entrypointNoExec) {
@@ -290,7 +290,7 @@ func TestDockerScratchRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context(t, "scratch", []string{h.BinaryName()}, map[string]string{"server": string(server)})
-	tag := prefix + "/example-scratch:local"
+	tag := prefix + "/example-scratch:" + runID
 	build(t, ctx, filepath.Join(ctx, "Dockerfile"), tag, "BASE=scratch", "DUMB_INIT_VERSION="+release.Version())
 	name := container(t, tag, "/server", "-exit", "3")
 	waitLog(t, name, "ready (pid: ", 20*time.Second)

@@ -105,7 +105,9 @@ func Build(root string, t release.Target, bin, out string, epoch int64) error {
 const TiniLinkTarget = "../../bin/dumb-init"
 
 func symlink(target, dst string, mtime time.Time) *files.Content {
-	return &files.Content{Source: target, Destination: dst, Type: files.TypeSymlink, FileInfo: &files.ContentFileInfo{MTime: mtime}}
+	// 0777 is what a symlink's mode reads as on Linux (and what dh_link's
+	// links carry); nfpm would otherwise write 0755.
+	return &files.Content{Source: target, Destination: dst, Type: files.TypeSymlink, FileInfo: &files.ContentFileInfo{Mode: 0o777, MTime: mtime}}
 }
 
 func writeGzip(path string, data []byte) error {

@@ -211,3 +211,64 @@ func TestTiniReaping(t *testing.T) {
 		t.Errorf("%d reap warnings, want 50", n)
 	}
 }
+
+// In tini mode on a terminal, the child's process group is made the
+// terminal's foreground group (as tini does), so it can read the terminal
+// without being stopped, and Ctrl-C from the terminal reaches it directly.
+func TestTiniForegroundOnTerminal(t *testing.T) {
+	cmd, f := startPTY(t, testbin.CleanEnv(), "--tini", "--", "sh", "-c",
+		`echo fg=$( [ "$(ps -o tpgid= -p $$ | tr -d ' ')" = "$(ps -o pgid= -p $$ | tr -d ' ')" ] && echo yes || echo no); read x; echo got=$x; trap 'echo got INT; exit 5' INT; echo armed; while :; do sleep 1 & wait $!; done`)
+	if _, err := exec.LookPath("ps"); err != nil {
+		t.Skip("ps (procps) not installed")
+	}
+	// A reader goroutine: a read on the terminal blocks until output
+	// comes, and a stopped child (the failure this test is for) writes
+	// none.
+	chunks := make(chan string, 64)
+	go func() {
+		buf := make([]byte, 1024)
+		for {
+			n, err := f.Read(buf)
+			if n > 0 {
+				chunks <- string(buf[:n])
+			}
+			if err != nil {
+				close(chunks)
+				return
+			}
+		}
+	}()
+	var seen strings.Builder
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for !strings.Contains(seen.String(), want) {
+			select {
+			case c, ok := <-chunks:
+				if !ok {
+					t.Fatalf("terminal closed before %q: %q", want, seen.String())
+				}
+				seen.WriteString(c)
+			case <-deadline:
+				syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+				t.Fatalf("terminal never showed %q: %q", want, seen.String())
+			}
+		}
+	}
+	waitFor("fg=yes")
+	f.Write([]byte("hello\n"))
+	waitFor("got=hello")
+	waitFor("armed")
+	f.Write([]byte{3}) // Ctrl-C from the terminal, to the foreground group
+	waitFor("got INT")
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("init did not exit")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 5 {
+		t.Errorf("exit %d, want 5", code)
+	}
+}

@@ -3,6 +3,8 @@ package e2e
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -142,5 +144,87 @@ func TestLongArgumentsPassThrough(t *testing.T) {
 	want := hex.EncodeToString(h.Sum(nil)) + "\n24\n"
 	if r.code != 0 || r.stdout != want {
 		t.Errorf("code %d stdout %q stderr %.200q, want %q", r.code, r.stdout, r.stderr, want)
+	}
+}
+
+// Arguments over the kernel's limits are refused by the kernel with E2BIG
+// when the init is started; nothing is cut short on the way.
+func TestTooLongArgumentsRefusedByKernel(t *testing.T) {
+	for _, args := range [][]string{
+		{"echo", strings.Repeat("x", 128*1024)},   // one string over MAX_ARG_STRLEN
+		{"echo", strings.Repeat("y", 128*1024-1)}, // just under: fine
+	} {
+		err := exec.Command(testbin.Init(t), args...).Run()
+		tooLong := len(args[1]) >= 128*1024
+		if tooLong && !strings.Contains(fmt.Sprint(err), "argument list too long") {
+			t.Errorf("%d-byte argument: %v, want the kernel's E2BIG", len(args[1]), err)
+		}
+		if !tooLong && err != nil {
+			t.Errorf("control: %v", err)
+		}
+	}
+	// The whole list over the limit (a quarter of the 8 MiB stack).
+	var many []string
+	for i := 0; i < 40; i++ {
+		many = append(many, strings.Repeat("w", 64*1024))
+	}
+	if err := exec.Command(testbin.Init(t), append([]string{"true"}, many...)...).Run(); !strings.Contains(fmt.Sprint(err), "argument list too long") {
+		t.Errorf("2.5 MiB of arguments: %v, want E2BIG", err)
+	}
+}
+
+// Fork failure: as an unprivileged user with RLIMIT_NPROC lowered step by
+// step, the init never hangs. Where the Go runtime still gets its own
+// threads but the fork of the child fails, it says "Unable to fork: ..." and
+// exits 1; below that the runtime itself cannot start and stops with its
+// fatal error (exit 2) naming `ulimit -u`; above it the command runs.
+func TestForkFailsUnderNPROC(t *testing.T) {
+	testbin.NeedRoot(t)
+	for _, tool := range []string{"prlimit", "setpriv"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s (util-linux) not installed", tool)
+		}
+	}
+	uid := strconv.Itoa(60000 + os.Getpid()%5000) // a user with no other process
+	// The runtime's thread count when it forks varies a little from run to
+	// run, so the sweep is repeated until it has hit the window where
+	// only the fork fails.
+	clean := 0
+	for round := 0; round < 5 && clean == 0; round++ {
+		sweepNPROC(t, uid, &clean)
+	}
+	if clean == 0 {
+		t.Error("no limit produced the clean fork-failure message")
+	}
+}
+
+func sweepNPROC(t *testing.T, uid string, clean *int) {
+	for n := 1; n <= 12; n++ {
+		cmd := exec.Command("prlimit", "--nproc="+strconv.Itoa(n), "setpriv", "--reuid="+uid, "--regid="+uid, "--clear-groups",
+			testbin.Init(t), "sh", "-c", "exit 7")
+		cmd.Env = testbin.CleanEnv()
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		done := make(chan error, 1)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("RLIMIT_NPROC=%d: hung", n)
+		}
+		code, msg := cmd.ProcessState.ExitCode(), stderr.String()
+		switch {
+		case code == 7 && msg == "":
+		case code == 1 && msg == "[dumb-init] Unable to fork: Resource temporarily unavailable. Exiting.\n":
+			*clean++
+		case code == 2 && strings.Contains(msg, "ulimit -u"):
+		default:
+			t.Errorf("RLIMIT_NPROC=%d: exit %d, stderr %q", n, code, msg)
+		}
+		t.Logf("RLIMIT_NPROC=%d: exit %d", n, code)
 	}
 }
