@@ -37,7 +37,15 @@ func TestDockerInteractive(t *testing.T) {
 	name := prefix + "-" + runID + "-interactive"
 	_, _ = dockerErrOK("rm", "-f", name)
 	t.Cleanup(func() { _, _ = dockerErrOK("rm", "-f", name) })
-	cmd := exec.Command("docker", "run", "-it", "--name", name, "--entrypoint", "/usr/local/bin/dumb-init", img, "sh")
+	interactiveShell(t, exec.Command("docker", "run", "-it", "--name", name, "--entrypoint", "/usr/local/bin/dumb-init", img, "sh"))
+}
+
+// interactiveShell runs cmd (a container runtime starting busybox sh under
+// dumb-init with a terminal) on a pty and plays a user: the shell owns the
+// terminal, Ctrl-C interrupts and Ctrl-Z stops its foreground job, and the
+// shell's exit status comes back.
+func interactiveShell(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Fatal(err)
@@ -91,7 +99,8 @@ func TestDockerInteractive(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(15 * time.Second):
-		t.Fatalf("docker run -it did not end; screen:\n%s", out.String())
+		_ = cmd.Process.Kill()
+		t.Fatalf("%s did not end; screen:\n%s", cmd.Args[0], out.String())
 	}
 	if code := cmd.ProcessState.ExitCode(); code != 3 {
 		t.Errorf("exit %d, want the shell's 3; screen:\n%s", code, out.String())

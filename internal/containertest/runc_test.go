@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,7 +29,7 @@ func bundle(t *testing.T, args ...string) string {
 	}
 	dir := t.TempDir()
 	root := filepath.Join(dir, "rootfs")
-	for _, d := range []string{"bin", "usr/local/bin", "proc", "dev", "sys", "tmp"} {
+	for _, d := range []string{"bin", "sbin", "usr/local/bin", "proc", "dev", "sys", "tmp"} {
 		if err := os.MkdirAll(filepath.Join(root, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -46,6 +47,10 @@ func bundle(t *testing.T, args ...string) string {
 	}
 	bin, _ := os.ReadFile(filepath.Join(artifacts(t), host(t).BinaryName()))
 	write(t, filepath.Join(root, "usr/local/bin/dumb-init"), string(bin), 0o755)
+	// docker run --init's name for its init, as a symlink like the .deb's.
+	if err := os.Symlink("/usr/local/bin/dumb-init", filepath.Join(root, "sbin/docker-init")); err != nil {
+		t.Fatal(err)
+	}
 	for name, content := range scripts(entrypointNoExec) {
 		write(t, filepath.Join(root, "usr/local/bin", name), content, 0o755)
 	}
@@ -157,6 +162,7 @@ func TestRuncKillEntrypointScript(t *testing.T) {
 		{"single-child-exec", []string{"/usr/local/bin/dumb-init", "-c", "--", "/usr/local/bin/entrypoint-exec.sh"}, true, 0},
 		{"rewrite-15-3", []string{"/usr/local/bin/dumb-init", "--rewrite", "15:3", "--", "/usr/local/bin/worker.sh"}, true, 0},
 		{"tini-mode", []string{"/usr/local/bin/dumb-init", "--tini", "--", "/usr/local/bin/entrypoint-exec.sh"}, true, 0},
+		{"docker-init-layout", []string{"/sbin/docker-init", "--", "/usr/local/bin/entrypoint-exec.sh"}, true, 0},
 		{"no-init-control", []string{"/usr/local/bin/docker-entrypoint.sh"}, false, 137},
 	}
 	for _, c := range cases {
@@ -207,4 +213,89 @@ func TestRuncZombiesAndGrace(t *testing.T) {
 	if code != 0 || took < 1500*time.Millisecond || took > 5*time.Second {
 		t.Errorf("exit %d after %v, want the workload's 0 after the 1.5s grace; log:\n%s", code, took, rc.log())
 	}
+}
+
+// setConfig edits a bundle's config.json.
+func setConfig(t *testing.T, dir string, edit func(cfg map[string]any)) {
+	t.Helper()
+	path := filepath.Join(dir, "config.json")
+	raw, _ := os.ReadFile(path)
+	var cfg map[string]any
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	edit(cfg)
+	raw, _ = json.Marshal(cfg)
+	write(t, path, string(raw), 0o644)
+}
+
+// statePid is the host pid of a running container's PID 1.
+func statePid(t *testing.T, id string) int {
+	t.Helper()
+	var st struct {
+		Pid    int    `json:"pid"`
+		Status string `json:"status"`
+	}
+	if !waitUntil(10*time.Second, func() bool {
+		out, err := exec.Command("runc", "state", id).Output()
+		return err == nil && json.Unmarshal(out, &st) == nil && st.Status == "running" && st.Pid > 0
+	}) {
+		t.Fatalf("container %s not running", id)
+	}
+	return st.Pid
+}
+
+// A pod's shared PID namespace under runc: our --pause is PID 1 of the
+// first container; dumb-init in a second container joins its PID
+// namespace and, with --subreaper, reaps its subtree's orphans itself;
+// without, the pause process reaps them.
+func TestRuncSharedPIDNamespace(t *testing.T) {
+	pause := runcRun(t, bundle(t, "/usr/local/bin/dumb-init", "-v", "--pause"))
+	pause.waitLog("Pausing")
+	ns := "/proc/" + strconv.Itoa(statePid(t, pause.id)) + "/ns/pid"
+	for _, c := range sharedPIDCases {
+		t.Run(c.name, func(t *testing.T) {
+			args := append([]string{"/usr/local/bin/dumb-init"}, c.args...)
+			dir := bundle(t, append(args, "--", "sh", "-c", sharedPIDScript)...)
+			setConfig(t, dir, func(cfg map[string]any) {
+				linux := cfg["linux"].(map[string]any)
+				for _, n := range linux["namespaces"].([]any) {
+					if m := n.(map[string]any); m["type"] == "pid" {
+						m["path"] = ns
+					}
+				}
+			})
+			rc := runcRun(t, dir)
+			select {
+			case <-rc.done:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("second container did not end; log:\n%s", rc.log())
+			}
+			ours := strings.Contains(rc.log(), "(sleep), status 0.")
+			if ours != c.subreaper || !strings.Contains(rc.log(), "done") {
+				t.Errorf("our init reaped the orphan: %v, want %v; log:\n%s", ours, c.subreaper, rc.log())
+			}
+			if !c.subreaper && !waitUntil(3*time.Second, func() bool { return strings.Contains(pause.log(), "(sleep), status 0.") }) {
+				t.Errorf("the pause process did not reap the orphan; its log:\n%s", pause.log())
+			}
+		})
+	}
+	took, code := pause.stop(5 * time.Second)
+	if code != 0 || took > 3*time.Second {
+		t.Errorf("pause: exit %d after %v, want 0 at once", code, took)
+	}
+}
+
+// runc run with a terminal (as `docker run -it` asks of it), driven
+// through a pty: the shell under dumb-init has job control.
+func TestRuncInteractive(t *testing.T) {
+	dir := bundle(t, "/usr/local/bin/dumb-init", "sh")
+	setConfig(t, dir, func(cfg map[string]any) {
+		cfg["process"].(map[string]any)["terminal"] = true
+	})
+	id := prefix + "-" + runID + "-interactive"
+	_ = exec.Command("runc", "delete", "-f", id).Run()
+	t.Cleanup(func() { _ = exec.Command("runc", "delete", "-f", id).Run() })
+	cmd := exec.Command("runc", "run", "--bundle", dir, id)
+	interactiveShell(t, cmd)
 }

@@ -172,6 +172,14 @@ func TestDockerGraceStopSequence(t *testing.T) {
 			t.Errorf("exit %d after %v, want the workload's 0 after the 2s grace, before Docker's 8s; log:\n%s", code, took, log)
 		}
 	})
+	t.Run("delayed-term", func(t *testing.T) {
+		// The pod manifest's --delay: the TERM is held (the endpoint
+		// is being removed meanwhile), then forwarded.
+		log, took, code := run(t, nil, "--delay", "TERM:1500ms", "--grace=5s")
+		if !strings.Contains(log, "worker got TERM") || code != 0 || took < 1500*time.Millisecond || took > 5*time.Second {
+			t.Errorf("exit %d after %v, want 0 after the 1.5s delay and the straggler's clean-up; log:\n%s", code, took, log)
+		}
+	})
 	t.Run("control-without-grace", func(t *testing.T) {
 		log, _, code := run(t, nil)
 		if strings.Contains(log, "straggler finished") || code != 0 {
@@ -187,15 +195,10 @@ func TestDockerSharedPIDNamespace(t *testing.T) {
 	img := binaryImage(t)
 	pause := container(t, "--entrypoint", "/usr/local/bin/dumb-init", img, "-v", "--pause")
 	waitLog(t, pause, "Pausing", 10*time.Second)
-	script := "(sleep 0.3 &); sleep 1.5; echo done"
-	for _, c := range []struct {
-		name      string
-		args      []string
-		subreaper bool
-	}{{"subreaper", []string{"--subreaper", "-v"}, true}, {"control", []string{"-v"}, false}} {
+	for _, c := range sharedPIDCases {
 		t.Run(c.name, func(t *testing.T) {
 			args := append([]string{"--pid", "container:" + pause, "--entrypoint", "/usr/local/bin/dumb-init", img}, c.args...)
-			name := container(t, append(args, "--", "sh", "-c", script)...)
+			name := container(t, append(args, "--", "sh", "-c", sharedPIDScript)...)
 			if code := exitCode(t, name); code != 0 {
 				t.Fatalf("exit %d", code)
 			}
@@ -294,6 +297,12 @@ func TestDockerScratchRoute(t *testing.T) {
 	build(t, ctx, filepath.Join(ctx, "Dockerfile"), tag, "BASE=scratch", "DUMB_INIT_VERSION="+release.Version())
 	name := container(t, tag, "/server", "-exit", "3")
 	waitLog(t, name, "ready (pid: ", 20*time.Second)
+	// docker kill --signal, by name and by real-time number, reaches the
+	// server unchanged.
+	docker(t, "kill", "--signal", "SIGUSR1", name)
+	waitLog(t, name, "\n10\n", 10*time.Second)
+	docker(t, "kill", "--signal", "37", name)
+	waitLog(t, name, "\n37\n", 10*time.Second)
 	took, code := stop(t, name, 10)
 	if log := logs(t, name); code != 0 || took > 3*time.Second || !strings.Contains(log, "\n3\n") {
 		t.Errorf("exit %d after %v, want the server to get SIGQUIT (3) and exit 0; log:\n%s", code, took, log)

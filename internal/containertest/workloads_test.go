@@ -62,3 +62,14 @@ func scripts(entrypoint string) map[string]string {
 		"entrypoint-exec.sh":   entrypointExec,
 	}
 }
+
+// sharedPIDScript orphans a sleep in a container that shares a pod's PID
+// namespace; sharedPIDCases say who reaps it: our init as subreaper, or
+// (the control) the pod's PID 1.
+const sharedPIDScript = "(sleep 0.3 &); sleep 1.5; echo done"
+
+var sharedPIDCases = []struct {
+	name      string
+	args      []string
+	subreaper bool
+}{{"subreaper", []string{"--subreaper", "-v"}, true}, {"control", []string{"-v"}, false}}
