@@ -185,3 +185,29 @@ echo "left=$left zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>
 		t.Errorf("as PID 1: %v %q, want no orphan or zombie left", err, out)
 	}
 }
+
+// Signal names resolve to the numbers of the binary's own architecture:
+// SIGUSR1 is 16 and SIGCHLD 18 on MIPS, 10 and 17 elsewhere (checked by
+// running each release binary's --list-signals, emulated where foreign).
+func TestSignalNumbersFollowArchitecture(t *testing.T) {
+	needDist(t)
+	for _, tg := range release.Targets {
+		t.Run(tg.Deb, func(t *testing.T) {
+			emu := emulator(t, tg)
+			bin := filepath.Join(dist, tg.BinaryName())
+			out, err := exec.Command(append(emu, bin, "--list-signals")[0], append(emu, bin, "--list-signals")[1:]...).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			usr1, chld := "10   USR1 ", "17   CHLD "
+			if strings.HasPrefix(tg.GOARCH, "mips") {
+				usr1, chld = "16   USR1 ", "18   CHLD "
+			}
+			for _, want := range []string{usr1, chld, "37   RTMIN+3 "} {
+				if !strings.Contains(string(out), "\n"+want) {
+					t.Errorf("--list-signals lacks %q:\n%s", want, out)
+				}
+			}
+		})
+	}
+}
