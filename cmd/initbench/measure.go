@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"debug/elf"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/dumb-init/dumb-init/internal/release"
 )
 
 // Metrics are one init's figures. Times are in microseconds unless named
@@ -97,7 +98,7 @@ func Run(c Config) *Results {
 		if st, err := os.Stat(in.Path); err == nil {
 			m.SizeBytes = st.Size()
 		}
-		m.Static = isStatic(in.Path)
+		m.Static = release.IsStatic(in.Path)
 		r.Inits[in.Name] = m
 	}
 	if c.wants("startup") {
@@ -153,20 +154,6 @@ func version(path string) string {
 	cmd.Stderr = &stderr
 	o, _ := cmd.Output()
 	return strings.TrimSpace(string(o) + stderr.String())
-}
-
-func isStatic(path string) bool {
-	f, err := elf.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			return false
-		}
-	}
-	return true
 }
 
 func percentile(xs []float64, p float64) float64 {

@@ -245,7 +245,7 @@ const (
 func busybox(t *testing.T) string {
 	t.Helper()
 	bb, err := exec.LookPath("busybox")
-	if err != nil || !isStatic(bb) {
+	if err != nil || !release.IsStatic(bb) {
 		t.Skip("a static busybox is needed for the scratch base image (Debian package busybox-static)")
 	}
 	busyboxOnce.Do(func() {
@@ -256,15 +256,6 @@ func busybox(t *testing.T) string {
 		build(t, dir, filepath.Join(dir, "Dockerfile"), busyboxImage+":"+runID)
 	})
 	return busyboxImage + ":" + runID
-}
-
-func isStatic(path string) bool {
-	out, _ := exec.Command("file", "-L", path).Output()
-	if len(out) == 0 {
-		b, _ := os.ReadFile(path)
-		return !bytes.Contains(b, []byte("ld-linux"))
-	}
-	return bytes.Contains(out, []byte("statically linked"))
 }
 
 // importRoot loads a debootstrap root as an image.

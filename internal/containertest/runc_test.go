@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dumb-init/dumb-init/internal/release"
 	"github.com/dumb-init/dumb-init/internal/testbin"
 )
 
@@ -24,7 +25,7 @@ func bundle(t *testing.T, args ...string) string {
 		t.Skip("runc not installed (Debian package runc)")
 	}
 	bb, err := exec.LookPath("busybox")
-	if err != nil || !isStatic(bb) {
+	if err != nil || !release.IsStatic(bb) {
 		t.Skip("a static busybox is needed for the bundle's root (Debian package busybox-static)")
 	}
 	dir := t.TempDir()

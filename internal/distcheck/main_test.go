@@ -91,10 +91,8 @@ func elfMachine(t *testing.T, path string) string {
 		t.Fatalf("%s: %v", path, err)
 	}
 	defer f.Close()
-	for _, p := range f.Progs {
-		if p.Type == elf.PT_INTERP {
-			t.Errorf("%s is dynamically linked", path)
-		}
+	if !release.IsStatic(path) {
+		t.Errorf("%s is dynamically linked", path)
 	}
 	return f.Machine.String()
 }

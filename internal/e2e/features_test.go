@@ -257,24 +257,6 @@ func TestWaitAll(t *testing.T) {
 	})
 }
 
-// nsInit finds the init's pid outside its namespace: unshare's child.
-func nsInit(t *testing.T, c *child) int {
-	t.Helper()
-	var pid int
-	if !testbin.WaitFor(5*time.Second, func() bool {
-		for _, st := range testbin.AllStats() {
-			if st.PPid == c.cmd.Process.Pid {
-				pid = st.Pid
-				return true
-			}
-		}
-		return false
-	}) {
-		t.Fatal("init not found")
-	}
-	return pid
-}
-
 // --subreaper: orphans of the child's subtree are reaped by the init (and
 // logged with their name) instead of going to the init's own parent.
 func TestSubreaper(t *testing.T) {

@@ -40,8 +40,19 @@ func run(t *testing.T, env []string, args ...string) result {
 
 func runIn(t *testing.T, dir string, env []string, args ...string) result {
 	t.Helper()
+	return runProgIn(t, testbin.Init(t), dir, env, args...)
+}
+
+// runProg runs prog (the init under another name, a peer) like run.
+func runProg(t *testing.T, prog string, env []string, args ...string) result {
+	t.Helper()
+	return runProgIn(t, prog, "", env, args...)
+}
+
+func runProgIn(t *testing.T, prog, dir string, env []string, args ...string) result {
+	t.Helper()
 	testbin.Cleanup(t)
-	cmd := exec.Command(testbin.Init(t), args...)
+	cmd := exec.Command(prog, args...)
 	cmd.Env = env
 	cmd.Dir = dir
 	// Files, not pipes: Wait must not wait for survivors that inherited
@@ -62,7 +73,7 @@ func runIn(t *testing.T, dir string, env []string, args ...string) result {
 	case <-time.After(20 * time.Second):
 		_ = cmd.Process.Kill()
 		<-done
-		t.Fatalf("dumb-init %v did not exit within 20s; stderr:\n%s", args, (&fileText{errf.Name()}).String())
+		t.Fatalf("%s %v did not exit within 20s; stderr:\n%s", prog, args, (&fileText{errf.Name()}).String())
 	}
 	return result{code: cmd.ProcessState.ExitCode(), stdout: (&fileText{outf.Name()}).String(), stderr: (&fileText{errf.Name()}).String()}
 }

@@ -52,6 +52,24 @@ exit 3`
 	})
 }
 
+// nsInit finds the init's pid outside its namespace: unshare's child.
+func nsInit(t *testing.T, c *child) int {
+	t.Helper()
+	var pid int
+	if !testbin.WaitFor(5*time.Second, func() bool {
+		for _, st := range testbin.AllStats() {
+			if st.PPid == c.cmd.Process.Pid {
+				pid = st.Pid
+				return true
+			}
+		}
+		return false
+	}) {
+		t.Fatal("init not found")
+	}
+	return pid
+}
+
 func modesNS(t *testing.T, f func(t *testing.T, env []string)) {
 	for _, setsid := range []string{"1", "0"} {
 		env := testbin.CleanEnv("DUMB_INIT_SETSID=" + setsid)
@@ -76,19 +94,7 @@ func TestPID1ForwardsTermFromOutside(t *testing.T) {
 			if l := c.next(10 * time.Second); !strings.HasPrefix(l, "ready") {
 				t.Fatalf("child says %q, want ready", l)
 			}
-			// The init's pid outside the namespace is unshare's child.
-			var initPid int
-			if !testbin.WaitFor(5*time.Second, func() bool {
-				for _, st := range testbin.AllStats() {
-					if st.PPid == c.cmd.Process.Pid {
-						initPid = st.Pid
-						return true
-					}
-				}
-				return false
-			}) {
-				t.Fatal("init not found")
-			}
+			initPid := nsInit(t, c)
 			if ns := strings.Fields(testbin.Status(initPid, "NSpid")); len(ns) != 2 || ns[1] != "1" {
 				t.Fatalf("init is not PID 1 of its namespace: NSpid %v", ns)
 			}

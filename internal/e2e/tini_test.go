@@ -23,22 +23,6 @@ func tiniLink(t *testing.T, name string) string {
 	return link
 }
 
-func runProg(t *testing.T, prog string, env []string, args ...string) result {
-	t.Helper()
-	cmd := exec.Command(prog, args...)
-	cmd.Env = env
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{code: code, stdout: out.String(), stderr: errb.String()}
-}
-
 // The command line, exit statuses and version line of tini 0.19, checked
 // against the real tini where Debian's package is installed.
 func TestTiniCommandLine(t *testing.T) {

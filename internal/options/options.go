@@ -137,8 +137,13 @@ type Option struct {
 	Arg string
 	// Help is the description, one sentence per line.
 	Help []string
-	// Env is the environment variable with the same effect, if any.
+	// Env is the environment variable with the same effect, if any:
+	// "NAME=value" for a switch, "NAME" for a variable that takes the
+	// option's value.
 	Env string
+	// List: the option is repeatable and its variable takes a
+	// comma-separated list of values.
+	List bool
 }
 
 // Table lists the options in the order the help text shows them.
@@ -175,12 +180,12 @@ var Table = []Option{
 		"until no descendant is left, then exit with the child's",
 		"status. Registers as subreaper when not PID 1.",
 	}},
-	{Long: "delay", Arg: "SIG:DURATION", Env: "DUMB_INIT_DELAY", Help: []string{
+	{Long: "delay", Arg: "SIG:DURATION", Env: "DUMB_INIT_DELAY", List: true, Help: []string{
 		"Hold signal SIG for DURATION before forwarding it, e.g.",
 		"TERM:15s. Other signals pass at once. Repeatable; the",
 		"variable takes a comma-separated list.",
 	}},
-	{Long: "remap-exit", Arg: "FROM:TO", Env: "DUMB_INIT_REMAP_EXIT", Help: []string{
+	{Long: "remap-exit", Arg: "FROM:TO", Env: "DUMB_INIT_REMAP_EXIT", List: true, Help: []string{
 		"Exit with status TO when the child leaves status FROM",
 		"(0-255; 128+N for signal N), e.g. 143:0. Repeatable.",
 	}},
@@ -330,63 +335,65 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 	return o, nil
 }
 
-// readExtensionEnv reads the variables of the extensions. A command-line
-// option of the same name wins; a malformed value is an error naming the
-// variable.
+// readExtensionEnv reads the extensions' variables (the Env of every option
+// that 1.2.5 did not have) through the same apply as the command line, into
+// a copy, and takes from the copy what the command line left unset: the
+// option wins. A malformed value is an error naming the variable. Pause and
+// the tini switch are not read here: they decide how the command line itself
+// is read, so Parse looks at them first.
 func (o *Options) readExtensionEnv(getenv func(string) (string, bool)) error {
-	envErr := func(name string, err error) error { return errors(name + ": " + err.Error()) }
-	if v, _ := getenv("DUMB_INIT_SUBREAPER"); o.Subreaper == Default {
-		switch v {
-		case "1":
-			o.Subreaper = On
-		case "0":
-			o.Subreaper = Off
+	var env Options
+	for i := range Table {
+		opt := &Table[i]
+		name, want, isSwitch := strings.Cut(opt.Env, "=")
+		if opt.Classic || name == "" || opt.Long == "pause" || opt.Long == "tini" {
+			continue
 		}
-	}
-	if v, ok := getenv("DUMB_INIT_GRACE"); ok && o.Grace == 0 {
-		d, err := ParseDuration(v)
-		if err != nil {
-			return envErr("DUMB_INIT_GRACE", err)
-		}
-		o.Grace = d
-	}
-	if v, _ := getenv("DUMB_INIT_WAIT_ALL"); v == "1" {
-		o.WaitAll = true
-	}
-	if v, ok := getenv("DUMB_INIT_DELAY"); ok {
-		var fromEnv Options
-		for _, item := range strings.Split(v, ",") {
-			if err := fromEnv.setDelay(item); err != nil {
-				return envErr("DUMB_INIT_DELAY", err)
+		v, ok := getenv(name)
+		switch {
+		case !ok:
+		case isSwitch:
+			if v == want {
+				_, _ = env.apply(opt, "")
 			}
-		}
-		for sig, d := range fromEnv.Delay {
-			if o.Delay[sig] == 0 {
-				o.Delay[sig] = d
+		default:
+			items := []string{v}
+			if opt.List {
+				items = strings.Split(v, ",")
+			}
+			for _, item := range items {
+				if _, err := env.apply(opt, item); err != nil {
+					return errors(name + ": " + strings.TrimPrefix(err.Error(), "--"+opt.Long+": "))
+				}
 			}
 		}
 	}
-	if v, ok := getenv("DUMB_INIT_REMAP_EXIT"); ok {
-		var fromEnv Options
-		for _, item := range strings.Split(v, ",") {
-			if err := fromEnv.setRemap(item); err != nil {
-				return envErr("DUMB_INIT_REMAP_EXIT", err)
-			}
-		}
-		for st := range fromEnv.Remap.set {
-			if fromEnv.Remap.set[st] && !o.Remap.set[st] {
-				o.Remap.Set(uint8(st), fromEnv.Remap.to[st])
-			}
-		}
-	}
-	if v, ok := getenv("DUMB_INIT_PDEATHSIG"); ok && o.Pdeathsig == 0 {
-		sig, err := signals.Parse(v)
-		if err != nil {
-			return envErr("DUMB_INIT_PDEATHSIG", err)
-		}
-		o.Pdeathsig = sig
-	}
+	o.merge(&env)
 	return nil
+}
+
+// merge takes from env the extension settings o does not have.
+func (o *Options) merge(env *Options) {
+	if o.Subreaper == Default {
+		o.Subreaper = env.Subreaper
+	}
+	if o.Grace == 0 {
+		o.Grace = env.Grace
+	}
+	o.WaitAll = o.WaitAll || env.WaitAll
+	for sig, d := range env.Delay {
+		if o.Delay[sig] == 0 {
+			o.Delay[sig] = d
+		}
+	}
+	for st, set := range env.Remap.set {
+		if set && !o.Remap.set[st] {
+			o.Remap.Set(uint8(st), env.Remap.to[st])
+		}
+	}
+	if o.Pdeathsig == 0 {
+		o.Pdeathsig = env.Pdeathsig
+	}
 }
 
 type errors string

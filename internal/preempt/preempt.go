@@ -67,7 +67,7 @@ func Ensure(argv, env []string) (childEnv []string, protected bool) {
 	// execve keeps the pid (PID 1 stays PID 1), the signal mask and pending
 	// signals, and nothing has been started yet, so nothing is lost.
 	err := unix.Exec("/proc/self/exe", argv, next)
-	_ = err // no /proc: run unprotected rather than not at all
+	_ = err // no /proc, or the two added variables do not fit (E2BIG): run unprotected rather than not at all
 	return env, false
 }
 

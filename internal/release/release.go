@@ -5,6 +5,7 @@
 package release
 
 import (
+	"debug/elf"
 	"encoding/json"
 	"runtime"
 	"strings"
@@ -165,4 +166,21 @@ func (m Metadata) DebianDescription() string {
 		b.WriteString("\n" + line)
 	}
 	return b.String()
+}
+
+// IsStatic reports whether path is an ELF executable that needs no program
+// interpreter (no dynamic loader): what every release binary must be, and
+// what runs in a FROM scratch image.
+func IsStatic(path string) bool {
+	f, err := elf.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return false
+		}
+	}
+	return true
 }

@@ -44,7 +44,7 @@ func Parse(spec string) (syscall.Signal, error) {
 		return 0, &SpecError{spec, "is not a signal (expected a number from 1 to 64 or a name such as TERM)"}
 	}
 	var sig syscall.Signal
-	if n, ok := number(spec); ok {
+	if n, ok := Decimal(spec); ok {
 		if n < 1 || n > RTMax {
 			return 0, &SpecError{spec, "is out of range: signals are numbered 1 to " + strconv.Itoa(RTMax)}
 		}
@@ -92,7 +92,7 @@ func byName(up string) syscall.Signal {
 	if (sign > 0 && rest[0] != '+') || (sign < 0 && rest[0] != '-') {
 		return 0
 	}
-	n, ok := number(rest[1:])
+	n, ok := Decimal(rest[1:])
 	if !ok {
 		return 0
 	}

@@ -142,10 +142,7 @@ func ParseRewrite(spec string) (from, to syscall.Signal, err error) {
 
 // Decimal parses a short unsigned decimal number (at most three digits), the
 // form of signal numbers and exit statuses on the command line.
-func Decimal(s string) (int, bool) { return number(s) }
-
-// number parses a short unsigned decimal number.
-func number(s string) (int, bool) {
+func Decimal(s string) (int, bool) {
 	if len(s) == 0 || len(s) > 3 {
 		return 0, false
 	}

@@ -17,8 +17,14 @@ type delayQueue struct {
 	due   [signals.NSig]int64
 	count [signals.NSig]int
 	alarm *clock.Alarm
-	// c is the alarm's channel once an alarm exists.
-	c chan struct{}
+}
+
+// c is the alarm's channel, nil (never ready) until one is needed.
+func (q *delayQueue) c() chan struct{} {
+	if q.alarm == nil {
+		return nil
+	}
+	return q.alarm.C
 }
 
 // init prepares the queue; the alarm is created when first needed.
@@ -37,7 +43,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 			s.log.Errorf("Unable to create a timer for --delay: %s; forwarding signal %d at once.", err.(syscall.Errno), int(sig))
 			return false
 		}
-		q.alarm, q.c = a, a.C
+		q.alarm = a
 	}
 	if q.count[sig] == 0 {
 		q.due[sig] = clock.Now() + int64(q.after[sig])

@@ -32,8 +32,14 @@ type drain struct {
 	// killed: the grace period is over and SIGKILL was sent.
 	killed bool
 	alarm  *clock.Alarm
-	// c is the alarm's channel once it exists.
-	c chan struct{}
+}
+
+// c is the alarm's channel, nil (never ready) until one is needed.
+func (d *drain) c() chan struct{} {
+	if d.alarm == nil {
+		return nil
+	}
+	return d.alarm.C
 }
 
 func (d *drain) begin(s *supervisor) {
@@ -61,7 +67,7 @@ func (d *drain) arm(s *supervisor) {
 			d.active = false
 			return
 		}
-		d.alarm, d.c = a, a.C
+		d.alarm = a
 	}
 	wait := clock.Duration(-1)
 	if d.deadline != 0 {

@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"strconv"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -104,7 +105,7 @@ func comm(pid int) string {
 func readProcFile(pid int, file string, buf []byte) ([]byte, bool) {
 	path := make([]byte, 0, 32)
 	path = append(path, "/proc/"...)
-	path = appendInt(path, pid)
+	path = strconv.AppendInt(path, int64(pid), 10)
 	path = append(path, file...)
 	fd, err := unix.Open(string(path), unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
@@ -146,20 +147,6 @@ func atoi(b []byte) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
-}
-
-func appendInt(b []byte, n int) []byte {
-	var tmp [20]byte
-	i := len(tmp)
-	for {
-		i--
-		tmp[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(b, tmp[i:]...)
 }
 
 // descendants returns the live processes below root (root excluded),

@@ -105,6 +105,9 @@ type supervisor struct {
 	log   *diag.Log
 	sigs  *Signals
 	child int
+	// setsid: 1.2.5's default mode, the child leads a session of its
+	// own (neither -c nor tini mode).
+	setsid bool
 	// ownGroup: the child leads a process group of its own (setsid or
 	// tini mode), so its pid is also the group id.
 	ownGroup bool
@@ -132,8 +135,9 @@ func Run(cfg Config, sigs *Signals) int {
 	if s.cfg.Rewrite == nil {
 		s.cfg.Rewrite = new(signals.Table)
 	}
-	s.ownGroup = !cfg.SingleChild || cfg.Tini
-	s.toGroup = (!cfg.SingleChild && !cfg.Tini) || (cfg.Tini && cfg.Group)
+	s.setsid = !cfg.SingleChild && !cfg.Tini
+	s.ownGroup = s.setsid || cfg.Tini
+	s.toGroup = s.setsid || (cfg.Tini && cfg.Group)
 	s.adopts = unix.Getpid() == 1
 	if cfg.Subreaper && !s.adopts {
 		// Before the child exists, so that every orphan of its subtree,
@@ -159,7 +163,7 @@ func Run(cfg Config, sigs *Signals) int {
 	}
 
 	var handoff tty.Handoff
-	if !cfg.SingleChild && !cfg.Tini {
+	if s.setsid {
 		// Detach before starting the child: the child's TIOCSCTTY needs
 		// the terminal to have no session, and the SIGHUP/SIGCONT this
 		// may cause must reach the init before there is anyone to
@@ -195,7 +199,7 @@ func Run(cfg Config, sigs *Signals) int {
 	if cfg.Tini {
 		s.takeForeground()
 	}
-	if !cfg.SingleChild && !cfg.Tini {
+	if s.setsid {
 		if refusal != 0 {
 			s.log.Debugf("Unable to attach to controlling tty (errno=%d %s).", int(refusal), refusal)
 		}
@@ -275,7 +279,7 @@ func (s *supervisor) start(h tty.Handoff) (pid int, refusal syscall.Errno, err e
 			Sys: &syscall.SysProcAttr{
 				// setsid makes the child leader of a new session and
 				// process group, so one kill(-pid) reaches all of it.
-				Setsid:  !s.cfg.SingleChild && !s.cfg.Tini,
+				Setsid:  s.setsid,
 				Setctty: ctty,
 				Ctty:    0,
 				// tini puts the child in a process group of its
@@ -327,9 +331,9 @@ func (s *supervisor) loop() int {
 			s.reap()
 		case sig := <-s.sigs.forward:
 			s.handle(sig.(syscall.Signal))
-		case <-s.delays.c:
+		case <-s.delays.c():
 			s.delays.expired(s)
-		case <-s.drain.c:
+		case <-s.drain.c():
 			s.drain.woken(s)
 		}
 		if s.childDone {
@@ -408,7 +412,7 @@ func (s *supervisor) forward(sig syscall.Signal, log *diag.Log) {
 // exits: in setsid mode, as the original does, unless --wait-all asks to
 // let the rest run on.
 func (s *supervisor) closingTerm() bool {
-	return !s.cfg.SingleChild && !s.cfg.Tini && !s.cfg.WaitAll
+	return s.setsid && !s.cfg.WaitAll
 }
 
 // reap collects every child that has exited. When the direct child is among

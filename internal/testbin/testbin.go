@@ -307,6 +307,12 @@ func Blocks(pid int, sig syscall.Signal) bool {
 
 // WaitFor polls cond every few milliseconds until it holds or timeout passes.
 func WaitFor(timeout time.Duration, cond func() bool) bool {
+	return Poll(timeout, 2*time.Millisecond, cond)
+}
+
+// Poll checks cond every interval until it holds or timeout passes; for
+// conditions that are costly to check (a docker command each time).
+func Poll(timeout, interval time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for {
 		if cond() {
@@ -315,7 +321,7 @@ func WaitFor(timeout time.Duration, cond func() bool) bool {
 		if time.Now().After(deadline) {
 			return false
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(interval)
 	}
 }
 
