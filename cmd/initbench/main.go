@@ -26,17 +26,25 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/dumb-init/dumb-init/internal/buildflags"
 )
 
+// QuickEarlyTrials is the start-up metric's size in -quick runs: per signal
+// class, so 200 trials in all.
+const QuickEarlyTrials = 40
+
 //go:embed helper.c.in
 var helperSource string
 
 //go:embed floor.go.in
 var floorSource string
+
+//go:embed floor-runtime.go.in
+var runtimeFloorSource string
 
 // Config is one benchmark run.
 type Config struct {
@@ -45,6 +53,7 @@ type Config struct {
 	Quick     bool
 	// Sizes.
 	StartupRuns   int
+	EarlyTrials   int
 	Signals       int
 	SignalGap     time.Duration
 	Rounds        int
@@ -64,10 +73,23 @@ type Config struct {
 // wants reports whether metric is part of the run.
 func (c *Config) wants(metric string) bool { return len(c.Only) == 0 || c.Only[metric] }
 
+// initsFor lists the inits measured for metric.
+func (c *Config) initsFor(metric string) []Init {
+	var out []Init
+	for _, in := range c.Inits {
+		if len(in.Metrics) == 0 || slices.Contains(in.Metrics, metric) {
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
 // Init is one init under test.
 type Init struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
+	// Metrics, when not empty, restricts the init to these metrics.
+	Metrics []string `json:"-"`
 }
 
 func main() {
@@ -75,13 +97,15 @@ func main() {
 	idle := flag.Duration("idle", 20*time.Second, "idle measurement window (150s or more for the long figure)")
 	rounds := flag.Int("rounds", 10, "rounds of the latency measurement")
 	startups := flag.Int("startups", 300, "start-up runs per init")
+	earlyTrials := flag.Int("early", 1000, "trials per signal class and init of the start-up signal metric")
+	plain := flag.Bool("plain", true, "also measure a plain `go build` of our init in the start-up metrics")
 	signals := flag.Int("signals", 2000, "signals per init for the latency measurement")
 	orphans := flag.Int("orphans", 10000, "orphans per reaping measurement")
 	storm := flag.Int("storm", 100000, "signals in the storm")
 	ref := flag.String("ref", "dumb-init (C)", "name of the reference init for ratios")
 	out := flag.String("o", "build/initbench", "directory for results.json, results.txt and ratios.svg")
 	ours := flag.String("ours", "", "our init binary (default: build it with the release flags)")
-	floor := flag.Bool("floor", false, "also measure the Go floor: the smallest os/signal init (floor.go.in)")
+	floor := flag.Bool("floor", false, "also measure the Go floors: the smallest os/signal init (floor.go.in) and the runtime alone (floor-runtime.go.in)")
 	render := flag.String("render", "", "do not measure: render the table and chart of an earlier results.json")
 	only := flag.String("only", "", "comma-separated subset of startup,latency,reaping,idle,storm (default: all)")
 	flag.Parse()
@@ -104,7 +128,7 @@ func main() {
 		return
 	}
 
-	cfg := Config{Reference: *ref, Quick: *quick, StartupRuns: *startups, Signals: *signals, SignalGap: 100 * time.Microsecond,
+	cfg := Config{Reference: *ref, Quick: *quick, StartupRuns: *startups, EarlyTrials: *earlyTrials, Signals: *signals, SignalGap: 100 * time.Microsecond,
 		Rounds: *rounds, Orphans: *orphans, IdleWindow: *idle, StormSignals: *storm, ReapRounds: 3, Out: *out, Log: os.Stderr,
 		ContentionCPU: runtime.NumCPU()}
 	if *only != "" {
@@ -131,6 +155,7 @@ func main() {
 	cfg.Inits = []Init{{Name: "dumb-init (Go)", Path: oursPath}}
 	if *quick {
 		cfg.StartupRuns, cfg.Signals, cfg.Rounds, cfg.Orphans, cfg.IdleWindow, cfg.StormSignals, cfg.ReapRounds = 20, 200, 2, 500, 2*time.Second, 5000, 1
+		cfg.EarlyTrials = QuickEarlyTrials
 		cfg.Reference = cfg.Inits[0].Name
 	} else if flag.NArg() > 0 {
 		for _, p := range flag.Args() {
@@ -139,12 +164,26 @@ func main() {
 	} else {
 		cfg.Inits = append(cfg.Inits, peers()...)
 	}
+	if *plain && !*quick && *ours == "" {
+		p := filepath.Join(cfg.Out, "dumb-init-plain")
+		cmd := exec.Command("go", "build", "-o", p, "./cmd/dumb-init")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			fail(fmt.Errorf("plain go build: %v\n%s", err, out))
+		}
+		cfg.Inits = append(cfg.Inits, Init{Name: "dumb-init (Go, plain build)", Path: p, Metrics: []string{"startup", "early"}})
+	}
 	if *floor && !*quick {
-		p, err := buildFloor(cfg.Out)
+		p, err := buildFloor(cfg.Out, "go-floor", floorSource)
 		if err != nil {
 			fail(err)
 		}
 		cfg.Inits = append(cfg.Inits, Init{Name: "Go floor", Path: p})
+		p, err = buildFloor(cfg.Out, "go-runtime-floor", runtimeFloorSource)
+		if err != nil {
+			fail(err)
+		}
+		cfg.Inits = append(cfg.Inits, Init{Name: "Go runtime floor", Path: p, Metrics: []string{"startup", "reaping", "idle"}})
 	}
 	res := Run(cfg)
 	if err := res.Write(cfg.Out); err != nil {
@@ -169,7 +208,7 @@ func fail(err error) {
 
 // peers returns the C inits from Debian, installing them with apt if missing.
 func peers() []Init {
-	want := []Init{{"dumb-init (C)", "/usr/bin/dumb-init"}, {"tini", "/usr/bin/tini"}, {"catatonit", "/usr/bin/catatonit"}}
+	want := []Init{{Name: "dumb-init (C)", Path: "/usr/bin/dumb-init"}, {Name: "tini", Path: "/usr/bin/tini"}, {Name: "catatonit", Path: "/usr/bin/catatonit"}}
 	var missing []string
 	for _, p := range want {
 		if _, err := os.Stat(p.Path); err != nil {
@@ -212,25 +251,28 @@ func buildHelper(dir string) (string, error) {
 			_ = cmd.Run()
 		}
 	}
-	if out, err := exec.Command(cc, "-O2", "-o", bin, src).CombinedOutput(); err != nil {
+	// Static: no dynamic loader runs before the "early" mode blocks
+	// signals.
+	if out, err := exec.Command(cc, "-O2", "-static", "-o", bin, src).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building the helper with %s (install gcc): %v\n%s", cc, err, out)
 	}
 	return bin, nil
 }
 
-// buildFloor compiles floor.go.in, SIGURG-safe like our releases.
-func buildFloor(dir string) (string, error) {
-	src := filepath.Join(dir, "floor")
+// buildFloor compiles a floor program (floor.go.in, floor-runtime.go.in)
+// into dir/name, with our releases' runtime defaults.
+func buildFloor(dir, name, source string) (string, error) {
+	src := filepath.Join(dir, name+"-src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(floorSource), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(src, "main.go"), []byte(source), 0o644); err != nil {
 		return "", err
 	}
 	if err := os.WriteFile(filepath.Join(src, "go.mod"), []byte("module floor\n\ngo 1.26\n"), 0o644); err != nil {
 		return "", err
 	}
-	bin, err := filepath.Abs(filepath.Join(dir, "go-floor"))
+	bin, err := filepath.Abs(filepath.Join(dir, name))
 	if err != nil {
 		return "", err
 	}

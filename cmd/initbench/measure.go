@@ -61,6 +61,9 @@ type Metrics struct {
 	StormPeakRSS  int  `json:"storm_peak_rss_kib"`
 	StormExit     int  `json:"storm_exit_status"`
 	StormSpurious int  `json:"storm_spurious"`
+
+	// Early is the start-up metric, per signal class.
+	Early map[string]*EarlyCounts `json:"startup_signals,omitempty"`
 }
 
 // Results is a whole run.
@@ -73,6 +76,8 @@ type Results struct {
 	Versions  map[string]string   `json:"versions"`
 	Settings  map[string]string   `json:"settings"`
 	Inits     map[string]*Metrics `json:"metrics"`
+	// Only lists, for inits measured for some metrics alone, which.
+	Only map[string][]string `json:"only,omitempty"`
 }
 
 func (c *Config) logf(format string, args ...any) {
@@ -89,6 +94,7 @@ func Run(c Config) *Results {
 			"startup_runs": strconv.Itoa(c.StartupRuns), "signals": strconv.Itoa(c.Signals), "rounds": strconv.Itoa(c.Rounds),
 			"orphans": strconv.Itoa(c.Orphans), "idle_window": c.IdleWindow.String(), "storm_signals": strconv.Itoa(c.StormSignals),
 			"signal_gap": c.SignalGap.String(), "contention_busy_loops": strconv.Itoa(c.ContentionCPU),
+			"startup_signal_trials": strconv.Itoa(c.EarlyTrials), "startup_signal_window": earlyWindow.String(),
 		}}
 	for _, in := range c.Inits {
 		r.Order = append(r.Order, in.Name)
@@ -100,10 +106,20 @@ func Run(c Config) *Results {
 		}
 		m.Static = release.IsStatic(in.Path)
 		r.Inits[in.Name] = m
+		if len(in.Metrics) > 0 {
+			if r.Only == nil {
+				r.Only = map[string][]string{}
+			}
+			r.Only[in.Name] = in.Metrics
+		}
 	}
 	if c.wants("startup") {
 		c.logf("start-up: %d runs per init", c.StartupRuns)
 		startup(&c, r)
+	}
+	if c.wants("early") && c.EarlyTrials > 0 {
+		c.logf("signals during start-up: %d trials per signal class and init", c.EarlyTrials)
+		early(&c, r)
 	}
 	if c.wants("latency") {
 		c.logf("signal latency: %d signals per init, idle machine", c.Signals)
@@ -197,7 +213,7 @@ func startup(c *Config, r *Results) {
 	for i := 0; i < c.StartupRuns; i++ {
 		w, u, _ := runOnce([]string{trueBin})
 		baseWall, baseCPU = append(baseWall, w), append(baseCPU, u)
-		for _, in := range c.Inits {
+		for _, in := range c.initsFor("startup") {
 			w, u, err := runOnce([]string{in.Path, "--", trueBin})
 			if err == nil {
 				wall[in.Name] = append(wall[in.Name], w)
@@ -206,7 +222,7 @@ func startup(c *Config, r *Results) {
 		}
 	}
 	bw, bc := percentile(baseWall, 0.5), percentile(baseCPU, 0.5)
-	for _, in := range c.Inits {
+	for _, in := range c.initsFor("startup") {
 		m := r.Inits[in.Name]
 		m.StartupWallP50 = percentile(wall[in.Name], 0.5) - bw
 		m.StartupWallP90 = percentile(wall[in.Name], 0.9) - bw
@@ -309,7 +325,7 @@ func latency(c *Config, r *Results, contended bool) {
 	lats := map[string][]float64{}
 	perRound := c.Signals / c.Rounds
 	for round := 0; round < c.Rounds; round++ {
-		for _, in := range c.Inits {
+		for _, in := range c.initsFor("latency") {
 			rn, err := startReceiver(c, in.Path)
 			if err != nil {
 				c.logf("%v", err)
@@ -365,7 +381,7 @@ func latency(c *Config, r *Results, contended bool) {
 			}
 		}
 	}
-	for _, in := range c.Inits {
+	for _, in := range c.initsFor("latency") {
 		m := r.Inits[in.Name]
 		if contended {
 			m.BusyLatencyP50, m.BusyLatencyP99 = percentile(lats[in.Name], 0.5), percentile(lats[in.Name], 0.99)
@@ -379,7 +395,7 @@ func reaping(c *Config, r *Results) {
 	type acc struct{ ms, cpu []float64 }
 	res := map[string]map[string]*acc{}
 	for round := 0; round < c.ReapRounds; round++ {
-		for _, in := range c.Inits {
+		for _, in := range c.initsFor("reaping") {
 			if res[in.Name] == nil {
 				res[in.Name] = map[string]*acc{"spawn": {}, "hold": {}}
 			}
@@ -468,7 +484,7 @@ func statusKiB(pid int, field string) int {
 
 func idle(c *Config, r *Results) {
 	runs := map[string]*running{}
-	for _, in := range c.Inits {
+	for _, in := range c.initsFor("idle") {
 		rn, err := startReceiver(c, in.Path)
 		if err != nil {
 			c.logf("%v", err)
@@ -499,7 +515,7 @@ func idle(c *Config, r *Results) {
 }
 
 func storm(c *Config, r *Results) {
-	for _, in := range c.Inits {
+	for _, in := range c.initsFor("storm") {
 		rn, err := startReceiver(c, in.Path)
 		if err != nil {
 			c.logf("%v", err)
@@ -548,6 +564,15 @@ func (r *Results) Invariants() []string {
 		}
 		if m.ReapSpawnLeft+m.ReapHoldLeft > 0 {
 			out = append(out, fmt.Sprintf("%s: %d processes left unreaped", name, m.ReapSpawnLeft+m.ReapHoldLeft))
+		}
+		for _, cl := range earlyClasses {
+			e := m.Early[cl.name]
+			if e == nil {
+				continue
+			}
+			if e.Lost+e.Other > 0 {
+				out = append(out, fmt.Sprintf("%s: start-up %s: %d lost, %d other outcomes of %d", name, cl.name, e.Lost, e.Other, e.Sent))
+			}
 		}
 		if m.StormSent > 0 && (!m.StormSurvived || m.StormExit != 0) {
 			out = append(out, fmt.Sprintf("%s: storm survived=%v exit=%d", name, m.StormSurvived, m.StormExit))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -47,6 +48,50 @@ var metrics = []metric{
 	{"storm: exit status afterwards", "", func(m *Metrics) float64 { return float64(m.StormExit) }, false},
 }
 
+func init() {
+	// The start-up metric's rows go after the start-up times.
+	var rows []metric
+	for _, cl := range earlyClasses {
+		name := cl.name
+		count := func(f func(*EarlyCounts) int) func(*Metrics) float64 {
+			return func(m *Metrics) float64 {
+				if e := m.Early[name]; e != nil {
+					return float64(f(e))
+				}
+				return 0
+			}
+		}
+		rows = append(rows,
+			metric{"start-up signal " + name + ": lost", "", count(func(e *EarlyCounts) int { return e.Lost + e.Other }), false},
+			metric{"start-up signal " + name + ": init killed", "", count(func(e *EarlyCounts) int { return e.Killed }), false})
+		if cl.ignored {
+			rows = append(rows, metric{"start-up signal " + name + ": unseen by the command", "", count(func(e *EarlyCounts) int { return e.Unseen }), false})
+		}
+	}
+	at := 5 // after "start-up CPU p90"
+	metrics = append(metrics[:at:at], append(rows, metrics[at:]...)...)
+}
+
+// measured reports whether the init named name was measured for mt's row.
+func (r *Results) measured(name string, mt metric) bool {
+	only, ok := r.Only[name]
+	return !ok || group(mt.name) == "" || slices.Contains(only, group(mt.name))
+}
+
+// group is the metric (as -only names it) that a row belongs to; "" for rows
+// every init has.
+func group(row string) string {
+	for _, g := range []struct{ prefix, name string }{
+		{"start-up signal", "early"}, {"start-up", "startup"}, {"forwarding", "latency"}, {"signals", "latency"},
+		{"latency", "latency"}, {"reap", "reaping"}, {"processes left", "reaping"}, {"idle", "idle"}, {"storm", "storm"},
+	} {
+		if strings.HasPrefix(row, g.prefix) {
+			return g.name
+		}
+	}
+	return ""
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -69,7 +114,7 @@ func format(v float64) string {
 // ratio of v to the reference's value, "" when undefined.
 func (r *Results) ratio(mt metric, name string) (float64, bool) {
 	ref, ok := r.Inits[r.Reference]
-	if !ok || !mt.ratio {
+	if !ok || !mt.ratio || !r.measured(name, mt) {
 		return 0, false
 	}
 	rv := mt.get(ref)
@@ -99,6 +144,10 @@ func (r *Results) Table() string {
 		}
 		b.WriteString("| " + label + " |")
 		for _, n := range r.Order {
+			if !r.measured(n, mt) {
+				b.WriteString(" — |")
+				continue
+			}
 			cell := format(mt.get(r.Inits[n]))
 			if q, ok := r.ratio(mt, n); ok && n != r.Reference {
 				cell += fmt.Sprintf(" (%.2f×)", q)
@@ -127,7 +176,7 @@ func (r *Results) SVG() string {
 			rows = append(rows, mt)
 		}
 	}
-	colors := []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"}
+	colors := []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#7f7f7f", "#17becf"}
 	const left, width, barH, gap = 330, 520, 9, 10
 	groupH := len(r.Order)*barH + gap
 	height := 70 + len(rows)*groupH + 20*len(r.Order)
@@ -146,7 +195,10 @@ func (r *Results) SVG() string {
 	for _, mt := range rows {
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", left-8, y+len(r.Order)*barH/2+4, html.EscapeString(mt.name))
 		for i, n := range r.Order {
-			q, _ := r.ratio(mt, n)
+			q, ok := r.ratio(mt, n)
+			if !ok && n != r.Reference {
+				continue
+			}
 			x0, x1 := x(1), x(q)
 			if x1 < x0 {
 				x0, x1 = x1, x0

@@ -17,14 +17,24 @@ import (
 // asynchronous preemption off (see internal/preempt).
 const PreemptMarker = "-X=github.com/dumb-init/dumb-init/internal/preempt.disabledAtLink=yes"
 
-// RuntimeDefault makes asyncpreemptoff=1 the runtime's built-in GODEBUG
-// default: the Go scheduler then never sends the process SIGURG, which an init
-// that forwards every signal would otherwise pass on to its child.
-const RuntimeDefault = "-X=runtime.godebugDefault=asyncpreemptoff=1"
+// RuntimeDefault sets the runtime's built-in GODEBUG defaults:
+//   - asyncpreemptoff=1: the Go scheduler never sends the process SIGURG,
+//     which an init that forwards every signal would otherwise pass on to
+//     its child;
+//   - containermaxprocs=0, updatemaxprocs=0: the runtime neither reads the
+//     cgroup CPU limit at start nor keeps /sys/fs/cgroup/cpu files open for
+//     the whole run to follow it (an init needs no parallelism, and must
+//     keep no mount busy).
+const RuntimeDefault = "-X=runtime.godebugDefault=asyncpreemptoff=1,containermaxprocs=0,updatemaxprocs=0"
+
+// Entry selects the init's own ELF entry point, which blocks every signal
+// before the Go runtime starts (internal/startmask).
+const Entry = "-E=_dumb_init_rt0"
 
 // LDFlags is the complete -ldflags value of a release build: stripped, no
-// build id (for reproducible output), SIGURG-safe.
-var LDFlags = strings.Join([]string{"-s", "-w", "-buildid=", RuntimeDefault, PreemptMarker}, " ")
+// build id (for reproducible output), SIGURG-safe, signals blocked from the
+// first instruction.
+var LDFlags = strings.Join([]string{"-s", "-w", "-buildid=", RuntimeDefault, PreemptMarker, Entry}, " ")
 
 // GoFlags are the go build flags of a release build besides -ldflags.
 var GoFlags = []string{"-trimpath", "-buildvcs=false"}

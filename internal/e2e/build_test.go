@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,14 +41,18 @@ func TestReleaseBinaryShape(t *testing.T) {
 	}
 	st, _ := os.Stat(bin)
 	t.Logf("release binary for %s/%s: %d bytes (%.3f MiB)", runtime.GOOS, runtime.GOARCH, st.Size(), float64(st.Size())/(1<<20))
-	if runtime.GOARCH == "amd64" && float64(st.Size()) > 1.6*(1<<20) {
-		t.Errorf("amd64 binary is %d bytes, over the 1.6 MiB budget", st.Size())
+	// The goal is 1.5 MiB (docs/benchmarks.md says what keeps the binary
+	// above it); this budget keeps it from growing again.
+	if runtime.GOARCH == "amd64" && st.Size() > 1_635_000 {
+		t.Errorf("amd64 binary is %d bytes, over the 1,635,000-byte budget", st.Size())
 	}
 }
 
 // Every way of building the init that we document or that Go users use gives
 // a binary with the right version that never forwards a SIGURG its runtime
-// sent itself.
+// sent itself, and that runs with the signals it reads from its signalfd
+// blocked (release builds from their first instruction, plain builds from
+// their re-execution on: internal/startmask).
 func TestEveryBuildRouteIsSafe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the init three more times")
@@ -81,6 +86,13 @@ func TestEveryBuildRouteIsSafe(t *testing.T) {
 			if want := "dumb-init v" + version(t) + "\n"; r.stderr != want {
 				t.Errorf("%s: -V says %q, want %q", name, r.stderr, want)
 			}
+			c := startRaw(t, testbin.CleanEnv(), bin, "sleep", "30")
+			if !testbin.WaitFor(5*time.Second, func() bool { return testbin.Blocks(c.cmd.Process.Pid, syscall.SIGUSR1) }) {
+				t.Errorf("%s: the running init does not hold SIGUSR1 blocked (SigBlk %s): it did not start with its signals blocked",
+					name, testbin.Status(c.cmd.Process.Pid, "SigBlk"))
+			}
+			c.signal(syscall.SIGKILL)
+			c.wait(5 * time.Second)
 			urg, total := storm(t, bin, testbin.CleanEnv(), 2*time.Second)
 			t.Logf("%s: child received %d signals, %d SIGURG", name, total, urg)
 			if urg != 0 {

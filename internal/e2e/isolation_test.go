@@ -33,6 +33,40 @@ func TestChildSignalStateIsDefault(t *testing.T) {
 	})
 }
 
+// Whatever mask the init inherits, the command starts with none, as under
+// dumb-init 1.2.5, and with default dispositions: the init itself runs with
+// nearly every signal blocked (internal/startmask), so this is what its own
+// fork and exec must undo. The command is executed directly (cat), never
+// through a shell, which would clear its mask itself and hide the fault.
+func TestChildSignalStateIgnoresInheritedMask(t *testing.T) {
+	inherited := []syscall.Signal{syscall.SIGUSR1, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGINT, syscall.SIGCHLD, 39}
+	for _, build := range []struct{ name, path string }{{"release", testbin.Init(t)}, {"plain", testbin.PlainInit(t)}} {
+		for _, single := range []bool{false, true} {
+			env := testbin.CleanEnv()
+			if single {
+				env = testbin.CleanEnv("DUMB_INIT_SETSID=0")
+			}
+			args := append(masked(inherited...), build.path, "cat", "/proc/self/status")
+			r := runProg(t, args[0], env, args[1:]...)
+			for _, field := range []string{"SigBlk", "SigIgn", "SigCgt"} {
+				v := statusField(r.stdout, field)
+				if v == "" || strings.Trim(v, "0") != "" {
+					t.Errorf("%s build, single=%v: child starts with %s %q, want none", build.name, single, field, v)
+				}
+			}
+		}
+	}
+}
+
+func statusField(status, field string) string {
+	for _, l := range strings.Split(status, "\n") {
+		if v, ok := strings.CutPrefix(l, field+":"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
 // iterations is n, or long for the long run (DUMB_INIT_LONG=1).
 func iterations(n, long int) int {
 	if os.Getenv("DUMB_INIT_LONG") != "" {

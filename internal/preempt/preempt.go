@@ -13,12 +13,19 @@
 // re-executes itself once through /proc/self/exe with the setting added to
 // GODEBUG, and removes it again from the environment handed to the child, so
 // the child sees exactly the caller's environment.
+//
+// The re-execution also carries the start-up guarantee of internal/startmask
+// into such builds: every signal is blocked just before execve, so whatever
+// arrives from then on stays pending into the second run, which starts with
+// everything blocked like a release build.
 package preempt
 
 import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/dumb-init/dumb-init/internal/startmask"
 )
 
 // disabledAtLink is set to "yes" by the release linker flags, next to
@@ -34,6 +41,11 @@ const savedVar = "DUMB_INIT_INTERNAL_GODEBUG"
 // a binary only through the linked-in runtime default, which lets a test
 // check every release artifact for the protection without running it.
 var setting, on = "asyncpreemptoff", "1"
+
+// alsoOff is added with the setting: the release builds' other runtime
+// defaults (internal/buildflags), so that the runtime does not keep cgroup
+// files open for the whole run.
+const alsoOff = ",containermaxprocs=0,updatemaxprocs=0"
 
 // Linked reports whether this binary was built with the release flags.
 func Linked() bool { return disabledAtLink == "yes" }
@@ -59,15 +71,23 @@ func Ensure(argv, env []string) (childEnv []string, protected bool) {
 	}
 	var next []string
 	if godebug, had := lookup(env, "GODEBUG"); had {
-		next = replace(env, "GODEBUG", godebug+","+setting+"="+on)
+		next = replace(env, "GODEBUG", godebug+","+setting+"="+on+alsoOff)
 		next = append(next, savedVar+"=+"+godebug)
 	} else {
-		next = append(env[:len(env):len(env)], "GODEBUG="+setting+"="+on, savedVar+"=-")
+		next = append(env[:len(env):len(env)], "GODEBUG="+setting+"="+on+alsoOff, savedVar+"=-")
 	}
 	// execve keeps the pid (PID 1 stays PID 1), the signal mask and pending
-	// signals, and nothing has been started yet, so nothing is lost.
+	// signals, and nothing has been started yet, so nothing is lost: block
+	// everything first, so that the second run starts as a release build
+	// does (see internal/startmask). Only this thread runs Go code of ours,
+	// and execve ends the others.
+	var before unix.Sigset_t
+	_ = unix.PthreadSigmask(unix.SIG_BLOCK, startmask.All(), &before)
 	err := unix.Exec("/proc/self/exe", argv, next)
-	_ = err // no /proc, or the two added variables do not fit (E2BIG): run unprotected rather than not at all
+	// No /proc, or the two added variables do not fit (E2BIG): run
+	// unprotected rather than not at all, with the mask as it was.
+	_ = err
+	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &before, nil)
 	return env, false
 }
 

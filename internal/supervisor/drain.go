@@ -63,7 +63,7 @@ func (d *drain) arm(s *supervisor) {
 	if d.alarm == nil {
 		a, err := clock.NewAlarm()
 		if err != nil {
-			s.log.Errorf("Unable to create a timer: %s; not waiting for the rest.", err.(syscall.Errno))
+			s.log.Errorf("Unable to create a timer: %s; not waiting for the rest.", errnoOf(err))
 			d.active = false
 			return
 		}

@@ -15,12 +15,25 @@ func (s *supervisor) pause() int {
 			s.reap()
 		case got := <-s.sigs.forward:
 			sig := got.(syscall.Signal)
-			s.log.Debugf("Received signal %d.", int(sig))
-			if sig == syscall.SIGINT || sig == syscall.SIGTERM {
-				s.reap()
-				s.log.Debugf("Goodbye.")
+			if s.paused(sig) {
+				return 0
+			}
+		case sig := <-s.sigs.held:
+			if s.paused(sig) {
 				return 0
 			}
 		}
 	}
+}
+
+// paused handles a signal received while pausing and reports whether it
+// ends the pause.
+func (s *supervisor) paused(sig syscall.Signal) bool {
+	s.log.Debugf("Received signal %d.", int(sig))
+	if sig != syscall.SIGINT && sig != syscall.SIGTERM {
+		return false
+	}
+	s.reap()
+	s.log.Debugf("Goodbye.")
+	return true
 }

@@ -8,8 +8,6 @@
 package supervisor
 
 import (
-	"os"
-	"os/signal"
 	"runtime"
 	"strings"
 	"syscall"
@@ -31,35 +29,6 @@ const (
 	// ExitExec: the command could not be executed.
 	ExitExec = 2
 )
-
-// Signals are the channels os/signal delivers to. They are set up before
-// anything else, so a signal that arrives while the child is being started
-// waits in them and is forwarded once the child exists.
-type Signals struct {
-	// forward carries every forwardable signal. os/signal drops a
-	// delivery when the channel is full, so it is large: only a storm
-	// faster than the loop forwards could fill it, and the kernel
-	// coalesces such a storm per signal number anyway.
-	forward chan os.Signal
-	// child carries SIGCHLD alone, so a storm of other signals can never
-	// push a SIGCHLD out. One slot is enough: each SIGCHLD starts a pass
-	// that reaps until nothing is left.
-	child chan os.Signal
-}
-
-// Catch starts catching every signal the init handles. Call it as early as
-// possible: until it runs, the Go runtime's defaults apply.
-func Catch() *Signals {
-	s := &Signals{forward: make(chan os.Signal, 512), child: make(chan os.Signal, 1)}
-	signal.Notify(s.child, syscall.SIGCHLD)
-	fwd := signals.Forwardable()
-	list := make([]os.Signal, len(fwd))
-	for i, sig := range fwd {
-		list[i] = sig
-	}
-	signal.Notify(s.forward, list...)
-	return s
-}
 
 // Config is what the supervisor needs from the options.
 type Config struct {
@@ -143,7 +112,7 @@ func Run(cfg Config, sigs *Signals) int {
 		// Before the child exists, so that every orphan of its subtree,
 		// from the first, is re-parented to us.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-			s.log.Errorf("Unable to register as child subreaper: %s", err.(syscall.Errno))
+			s.log.Errorf("Unable to register as child subreaper: %s", errnoOf(err))
 		} else {
 			s.adopts = true
 			s.log.Debugf("Registered as child subreaper.")
@@ -162,20 +131,19 @@ func Run(cfg Config, sigs *Signals) int {
 		return s.pause()
 	}
 
-	var handoff tty.Handoff
 	if s.setsid {
 		// Detach before starting the child: the child's TIOCSCTTY needs
 		// the terminal to have no session, and the SIGHUP/SIGCONT this
 		// may cause must reach the init before there is anyone to
 		// forward them to.
-		handoff = tty.Detach(s.log)
-		s.ignoreOnce[syscall.SIGHUP] = handoff.IgnoreHangup
-		s.ignoreOnce[syscall.SIGCONT] = handoff.IgnoreHangup
+		ignore := tty.Detach(s.log)
+		s.ignoreOnce[syscall.SIGHUP] = ignore
+		s.ignoreOnce[syscall.SIGCONT] = ignore
 	}
 
-	pid, refusal, err := s.start(handoff)
+	pid, refusal, err := s.start()
 	if err != nil {
-		errno, _ := err.(syscall.Errno)
+		errno := errnoOf(err)
 		if errno == syscall.EAGAIN || errno == syscall.ENOMEM {
 			s.log.Errorf("Unable to fork: %s. Exiting.", errno)
 			return ExitUsage
@@ -218,7 +186,7 @@ func (s *supervisor) askParentDeathSignal(sig syscall.Signal) {
 	runtime.LockOSThread()
 	parent := unix.Getppid()
 	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(sig), 0, 0, 0); err != nil {
-		s.log.Errorf("Unable to set the parent-death signal: %s", err.(syscall.Errno))
+		s.log.Errorf("Unable to set the parent-death signal: %s", errnoOf(err))
 		return
 	}
 	s.log.Debugf("Parent-death signal set to %d.", int(sig))
@@ -242,81 +210,32 @@ func (s *supervisor) takeForeground() {
 	}
 }
 
-// start changes to "/" and starts the child in the caller's directory.
-//
-// The init leaves the caller's directory before the child exists, so it never
-// keeps a mount busy, and passes the directory to the child by path: the
-// child changes into it between fork and exec. When the path cannot be
-// trusted to lead back to the same directory (deleted, renamed, unreadable),
-// the child inherits the directory and the init leaves it right after the
-// start instead.
-func (s *supervisor) start(h tty.Handoff) (pid int, refusal syscall.Errno, err error) {
-	cwd, oerr := unix.Open(".", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if oerr != nil {
-		cwd = unix.AT_FDCWD
-	} else {
-		defer unix.Close(cwd)
-	}
-	dir := ""
-	if wd, werr := unix.Getwd(); werr == nil && sameFile(wd, ".") {
-		if cerr := unix.Chdir("/"); cerr == nil {
-			dir = wd
-		} else {
-			s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(cerr.(syscall.Errno)), cerr)
-		}
-	}
-	// The caller's directory is reachable through the open descriptor
-	// even after the chdir, for the PATH search.
-	if dir != "" && cwd == unix.AT_FDCWD {
-		cwd, _ = unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	}
-
-	attempt := func(ctty bool) (int, error) {
-		attr := &syscall.ProcAttr{
-			Dir:   dir,
-			Env:   s.cfg.Env,
-			Files: []uintptr{0, 1, 2},
-			Sys: &syscall.SysProcAttr{
-				// setsid makes the child leader of a new session and
-				// process group, so one kill(-pid) reaches all of it.
-				Setsid:  s.setsid,
-				Setctty: ctty,
-				Ctty:    0,
-				// tini puts the child in a process group of its
-				// own (and not in a session of its own).
-				Setpgid: s.cfg.Tini,
-			},
-		}
-		return execvp(s.cfg.Command, s.cfg.Env, cwd, func(path string, argv []string) (int, error) {
-			return syscall.ForkExec(path, argv, attr)
-		})
-	}
-	refusal = h.Refusal
-	if h.ChildTakesTerminal {
-		pid, err = attempt(true)
-		if err != nil {
-			// TIOCSCTTY failing is not fatal in the original; try
-			// again without it (if the exec itself failed, it fails
-			// again and that error is reported).
-			if errno, ok := err.(syscall.Errno); ok {
-				refusal = errno
-			}
-			pid, err = attempt(false)
-		}
-	} else {
-		pid, err = attempt(false)
-	}
-	if err == nil && dir == "" {
-		if cerr := unix.Chdir("/"); cerr != nil {
-			s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(cerr.(syscall.Errno)), cerr)
-		}
+// start starts the child in the caller's directory, then changes to "/", so
+// that the init keeps no mount busy: the child is a separate process from
+// the fork on, and its working directory is its own.
+func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
+	pid, refusal, err = spawn(s.cfg.Command, s.cfg.Env, spawnAttr{
+		// setsid makes the child leader of a new session and process
+		// group, so one kill(-pid) reaches all of it.
+		setsid:       s.setsid,
+		takeTerminal: s.setsid,
+		// tini puts the child in a process group of its own (and
+		// not in a session of its own).
+		setpgid: s.cfg.Tini,
+	})
+	if cerr := unix.Chdir("/"); cerr != nil {
+		s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(errnoOf(cerr)), cerr)
 	}
 	return pid, refusal, err
 }
 
-func sameFile(a, b string) bool {
-	var sa, sb unix.Stat_t
-	return unix.Stat(a, &sa) == nil && unix.Stat(b, &sb) == nil && sa.Dev == sb.Dev && sa.Ino == sb.Ino
+// errnoOf returns the errno inside err (EIO when there is none): the init's
+// error paths must never panic on an unexpected error type.
+func errnoOf(err error) syscall.Errno {
+	if e, ok := err.(syscall.Errno); ok {
+		return e
+	}
+	return syscall.EIO
 }
 
 // loop handles signals until the direct child has been reaped (and, with
@@ -331,6 +250,8 @@ func (s *supervisor) loop() int {
 			s.reap()
 		case sig := <-s.sigs.forward:
 			s.handle(sig.(syscall.Signal))
+		case sig := <-s.sigs.held:
+			s.handle(sig)
 		case <-s.delays.c():
 			s.delays.expired(s)
 		case <-s.drain.c():

@@ -130,7 +130,7 @@ func PlainInit(t testing.TB) string {
 // the runtime's cgroup descriptors, so that every descriptor it holds came
 // from its parent.
 func Helper(t testing.TB, name string) string {
-	return build(t, name, buildflags.Env, "-ldflags="+buildflags.RuntimeDefault+",containermaxprocs=0,updatemaxprocs=0", "./internal/testbin/"+name)
+	return build(t, name, buildflags.Env, "-ldflags="+buildflags.RuntimeDefault, "./internal/testbin/"+name)
 }
 
 // CHelper returns the benchmark's C helper (cmd/initbench/helper.c.in: signal
@@ -150,7 +150,7 @@ func CHelper(t testing.TB) string {
 		if err != nil {
 			return err
 		}
-		if o, err := exec.Command(cc, "-O2", "-o", out, src).CombinedOutput(); err != nil {
+		if o, err := exec.Command(cc, "-O2", "-static", "-o", out, src).CombinedOutput(); err != nil {
 			return errors.New(err.Error() + "\n" + string(o))
 		}
 		return nil

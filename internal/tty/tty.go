@@ -18,52 +18,21 @@ import (
 	"github.com/dumb-init/dumb-init/internal/diag"
 )
 
-// Handoff is what detaching decided.
-type Handoff struct {
-	// IgnoreHangup: the init was the session leader, so the first SIGHUP
-	// and the first SIGCONT it receives come from the kernel, not a user.
-	IgnoreHangup bool
-	// ChildTakesTerminal: ask for TIOCSCTTY in the child.
-	ChildTakesTerminal bool
-	// Refusal is the errno the child's TIOCSCTTY fails with when
-	// ChildTakesTerminal is false (0: not applicable).
-	Refusal syscall.Errno
-}
-
-// Detach gives up stdin's controlling terminal and decides whether the child
-// can take it over.
-//
-// Go's SysProcAttr.Setctty issues TIOCSCTTY with argument 1, which lets a
-// process with CAP_SYS_ADMIN steal a terminal that is still the controlling
-// terminal of another session, and it makes failure fatal to the spawn. The
-// original asks with argument 0 and merely logs a failure. So the child asks
-// only when argument 1 cannot steal: the terminal is known to be free, or the
-// init lacks CAP_SYS_ADMIN (argument 1 then behaves as 0); and the caller
-// spawns again without the request if it fails.
-func Detach(log *diag.Log) Handoff {
-	isTerminal := terminal(0)
+// Detach gives up stdin's controlling terminal, so that the child, leader of
+// a new session, can take it with TIOCSCTTY. It reports whether the init was
+// the session leader: the kernel then sends it one SIGHUP and one SIGCONT,
+// which the init must ignore (dumb-init issue #136).
+func Detach(log *diag.Log) (ignoreHangup bool) {
 	if errno := ioctl(0, unix.TIOCNOTTY); errno != 0 {
 		log.Debugf("Unable to detach from controlling tty (errno=%d %s).", int(errno), diag.Strerror(errno))
-		switch {
-		case !isTerminal:
-			return Handoff{Refusal: unix.ENOTTY}
-		case privileged():
-			// stdin is a terminal but not ours: it may belong to
-			// another session, which argument 1 would steal.
-			return Handoff{Refusal: unix.EPERM}
-		}
-		return Handoff{ChildTakesTerminal: true}
+		return false
 	}
 	if sid, err := unix.Getsid(0); err == nil && sid == unix.Getpid() {
 		log.Debugf("Detached from controlling tty, ignoring the first SIGHUP and SIGCONT we receive.")
-		// Leaving the terminal as session leader cleared its session:
-		// it is free for the child.
-		return Handoff{IgnoreHangup: true, ChildTakesTerminal: true}
+		return true
 	}
 	log.Debugf("Detached from controlling tty, but was not session leader.")
-	// The terminal still belongs to the session we were part of;
-	// TIOCSCTTY without stealing fails with EPERM.
-	return Handoff{Refusal: unix.EPERM}
+	return false
 }
 
 func terminal(fd int) bool {
@@ -74,17 +43,6 @@ func terminal(fd int) bool {
 func ioctl(fd int, req uint) syscall.Errno {
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), 0)
 	return errno
-}
-
-// privileged reports whether the init holds CAP_SYS_ADMIN, with which
-// TIOCSCTTY(1) steals terminals.
-func privileged() bool {
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capget(&hdr, &data[0]); err != nil {
-		return true // unknown: assume the worst
-	}
-	return data[unix.CAP_SYS_ADMIN/32].Effective&(1<<(unix.CAP_SYS_ADMIN%32)) != 0
 }
 
 // Foreground makes process group pgid the foreground group of stdin's
