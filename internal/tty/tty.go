@@ -35,11 +35,6 @@ func Detach(log *diag.Log) (ignoreHangup bool) {
 	return false
 }
 
-func terminal(fd int) bool {
-	_, err := unix.IoctlGetTermios(fd, unix.TCGETS)
-	return err == nil
-}
-
 func ioctl(fd int, req uint) syscall.Errno {
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), 0)
 	return errno
