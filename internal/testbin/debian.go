@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // aptMirror is the first Debian archive the machine's apt sources name (the
@@ -70,19 +72,44 @@ func DebianRoot(t testing.TB, name string, include ...string) string {
 		cacheDir = os.TempDir()
 	}
 	cache := filepath.Join(cacheDir, "dumb-init-tests", suite+"-"+name)
+	if err := os.MkdirAll(filepath.Dir(cache), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Test packages run in parallel processes (distcheck and the
+	// container tests want the same root): one makes it, the others wait.
+	lock, err := os.OpenFile(cache+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err != nil {
 		os.RemoveAll(cache)
 		tmp := cache + ".tmp"
-		os.RemoveAll(tmp)
 		args := []string{"--variant=minbase"}
 		if len(include) > 0 {
 			args = append(args, "--include="+strings.Join(include, ","))
 		}
 		args = append(args, suite, tmp, mirror)
 		t.Logf("debootstrap %s (cached afterwards in %s)", strings.Join(args, " "), cache)
-		out, err := exec.Command("debootstrap", args...).CombinedOutput()
+		// Downloads from the mirror fail now and then: try again, with
+		// a pause, before calling it a failure (and say it may be the
+		// network).
+		var out []byte
+		for attempt, pause := 1, 5*time.Second; ; attempt, pause = attempt+1, 2*pause {
+			os.RemoveAll(tmp)
+			out, err = exec.Command("debootstrap", args...).CombinedOutput()
+			if err == nil || attempt == 3 {
+				break
+			}
+			t.Logf("debootstrap attempt %d failed (%v), trying again in %v", attempt, err, pause)
+			time.Sleep(pause)
+		}
 		if err != nil {
-			t.Fatalf("debootstrap: %v\n%s", err, out)
+			t.Fatalf("debootstrap failed 3 times (a mirror or network problem if the log shows failed downloads): %v\n%s", err, out)
 		}
 		if err := os.Rename(tmp, cache); err != nil {
 			t.Fatal(err)
