@@ -87,7 +87,7 @@ func DebianRoot(t testing.TB, name string, include ...string) string {
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err != nil {
-		os.RemoveAll(cache)
+		removeRoot(cache)
 		tmp := cache + ".tmp"
 		args := []string{"--variant=minbase"}
 		if len(include) > 0 {
@@ -100,7 +100,7 @@ func DebianRoot(t testing.TB, name string, include ...string) string {
 		// network).
 		var out []byte
 		for attempt, pause := 1, 5*time.Second; ; attempt, pause = attempt+1, 2*pause {
-			os.RemoveAll(tmp)
+			removeRoot(tmp)
 			out, err = exec.Command("debootstrap", args...).CombinedOutput()
 			if err == nil || attempt == 3 {
 				break
@@ -116,4 +116,23 @@ func DebianRoot(t testing.TB, name string, include ...string) string {
 		}
 	}
 	return cache
+}
+
+// removeRoot removes a root made by debootstrap. A debootstrap that failed
+// half-way can leave /proc and the like mounted inside it: those are
+// unmounted first (deepest first, detached), so that nothing outside the
+// root is touched and the next attempt starts from an empty directory.
+func removeRoot(dir string) {
+	if b, err := os.ReadFile("/proc/self/mounts"); err == nil {
+		var mounts []string
+		for _, line := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[1], dir+"/") {
+				mounts = append(mounts, f[1])
+			}
+		}
+		for i := len(mounts) - 1; i >= 0; i-- {
+			_ = syscall.Unmount(mounts[i], syscall.MNT_DETACH)
+		}
+	}
+	os.RemoveAll(dir)
 }
