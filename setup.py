@@ -19,7 +19,7 @@ except ImportError:  # building an sdist does not need wheel
 
 META = dumb_init_build.metadata()
 
-cmdclass = {'build_scripts': dumb_init_build.BuildBinary}
+cmdclass = {'build_scripts': dumb_init_build.BuildBinary, 'sdist': dumb_init_build.SdistWithBinaries}
 
 if bdist_wheel is not None:
     class BdistWheel(bdist_wheel):
@@ -36,7 +36,9 @@ if bdist_wheel is not None:
     cmdclass['bdist_wheel'] = BdistWheel
 
 setup(
-    name=META['name'],
+    # PEP 625: the sdist is named after the normalized name
+    # (dumb_init-VERSION.tar.gz); pip and PyPI treat both spellings alike.
+    name=META['name'].replace('-', '_'),
     version=dumb_init_build.version(),
     description=META['summary'],
     long_description=dumb_init_build.read('README.md'),

@@ -197,7 +197,12 @@ func TestRuncKillEntrypointScript(t *testing.T) {
 // before the runtime's SIGKILL, with the workload's status.
 func TestRuncZombiesAndGrace(t *testing.T) {
 	rc := runcRun(t, bundle(t, "/usr/local/bin/dumb-init", "--", "sh", "-c",
-		`/usr/local/bin/orphans.sh & sleep 3; echo zombies=$(grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l) sleeps=$(grep -l '^Name:.*sleep' /proc/[0-9]*/status | wc -l); wait`))
+		// The fewest zombies seen in five looks 0.3 s apart: an orphan
+		// that has just exited is a zombie for the instant before the
+		// init reaps it (and on a loaded machine the script may still be
+		// making orphans at 3 s); one that is never reaped is in every
+		// look.
+		`/usr/local/bin/orphans.sh & sleep 3; zmin=999; for k in 1 2 3 4 5; do z=$(grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l); [ "$z" -lt "$zmin" ] && zmin=$z; sleep 0.3; done; echo zombies=$zmin sleeps=$(grep -l '^Name:.*sleep' /proc/[0-9]*/status | wc -l); wait`))
 	rc.waitLog("zombies=")
 	if log := rc.log(); !strings.Contains(log, "zombies=0 sleeps=") {
 		t.Errorf("log:\n%s", log)

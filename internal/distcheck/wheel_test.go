@@ -1,8 +1,10 @@
 package distcheck
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"io"
 	"os"
@@ -49,6 +51,9 @@ func TestWheelContents(t *testing.T) {
 	needDist(t)
 	v := release.Version()
 	for _, tg := range release.Targets {
+		if !tg.HasWheel() {
+			continue
+		}
 		files := wheelFiles(t, filepath.Join(dist, tg.WheelName()))
 		var names []string
 		for n := range files {
@@ -117,6 +122,9 @@ func TestWheelBinariesRun(t *testing.T) {
 	needDist(t)
 	v := release.Version()
 	for _, tg := range release.Targets {
+		if !tg.HasWheel() {
+			continue
+		}
 		t.Run(tg.Deb, func(t *testing.T) {
 			files := wheelFiles(t, filepath.Join(dist, tg.WheelName()))
 			bin := filepath.Join(t.TempDir(), "dumb-init")
@@ -245,18 +253,41 @@ func TestPipPlatformSelection(t *testing.T) {
 		}
 		return filepath.Base(r.Install[0].DownloadInfo.URL)
 	}
+	// The tags a real pip 23 offers (packaging's sys_tags): manylinux tags
+	// only on x86_64, i686, aarch64, hard-float armv7l, ppc64(le) and
+	// s390x, musllinux tags on musl systems, and always linux_<machine>.
 	for _, tg := range release.Targets {
 		a := tg.Python
-		glibc := []string{"manylinux_2_36_" + a, "manylinux_2_31_" + a, "manylinux_2_17_" + a}
-		if tg.Manylinux2014 {
-			glibc = append(glibc, "manylinux2014_"+a)
+		offers := map[string][]string{}
+		switch tg.Wheel {
+		case release.WheelManylinux:
+			glibc := []string{"manylinux_2_36_" + a, "manylinux_2_31_" + a, "manylinux_2_17_" + a}
+			if tg.Manylinux2014 {
+				glibc = append(glibc, "manylinux2014_"+a)
+			}
+			offers["glibc"] = append(glibc, "linux_"+a)
+			offers["musl"] = []string{"musllinux_1_2_" + a, "musllinux_1_1_" + a, "linux_" + a}
+		case release.WheelPlainARM:
+			// Soft-float Debian armel: linux_<CPU> only.
+			offers["armel on ARMv7"] = []string{"linux_armv7l"}
+			offers["armel on ARMv6"] = []string{"linux_armv6l"}
 		}
-		glibc = append(glibc, "linux_"+a)
-		musl := []string{"musllinux_1_2_" + a, "musllinux_1_1_" + a, "linux_" + a}
-		for name, plats := range map[string][]string{"glibc": glibc, "musl": musl} {
+		for name, plats := range offers {
 			if got := pick(plats); got != tg.WheelName() {
 				t.Errorf("%s %s: pip picked %q, want %s", a, name, got, tg.WheelName())
 			}
+		}
+	}
+	// Hard-float ARM prefers its own manylinux wheel to the armel one.
+	armhf, _ := release.Find("armhf")
+	if got := pick([]string{"manylinux_2_36_armv7l", "manylinux_2_17_armv7l", "manylinux2014_armv7l", "linux_armv7l"}); got != armhf.WheelName() {
+		t.Errorf("armhf: pip picked %q, want %s", got, armhf.WheelName())
+	}
+	// What pip offers on ARMv5 armel, mips64el and loong64: no wheel; the
+	// sdist serves those (TestSdistPrebuiltMatchesInterpreter).
+	for _, plats := range [][]string{{"linux_armv5tel"}, {"linux_mips64"}, {"manylinux_2_36_loongarch64", "linux_loongarch64"}} {
+		if got := pick(plats); got != "" {
+			t.Errorf("%v: pip picked %s, want nothing", plats, got)
 		}
 	}
 	for _, plats := range [][]string{
@@ -278,7 +309,7 @@ func TestSdistInstall(t *testing.T) {
 	needDist(t)
 	host := hostTarget(t)
 	v := venv(t, true)
-	sdist := filepath.Join(dist, "dumb-init-"+release.Version()+".tar.gz")
+	sdist := filepath.Join(dist, release.SdistName())
 	env := []string{"PATH=" + filepath.Join(v, "bin") + ":" + filepath.Dir(testbin.GoTool()) + ":/usr/bin:/bin"}
 	run(t, "", env, filepath.Join(v, "bin", "pip"), "install", "--no-index", "--no-build-isolation", "--disable-pip-version-check", sdist)
 	got, _ := os.ReadFile(filepath.Join(v, "bin", "dumb-init"))
@@ -293,7 +324,7 @@ func TestSdistInstall(t *testing.T) {
 func TestSdistWithoutGo(t *testing.T) {
 	needDist(t)
 	v := venv(t, true)
-	sdist := filepath.Join(dist, "dumb-init-"+release.Version()+".tar.gz")
+	sdist := filepath.Join(dist, release.SdistName())
 	cmd := exec.Command(filepath.Join(v, "bin", "pip"), "install", "--no-index", "--no-build-isolation", "--disable-pip-version-check", sdist)
 	var env []string
 	for _, kv := range os.Environ() {
@@ -322,5 +353,127 @@ func TestTwineCheck(t *testing.T) {
 	out := run(t, "", nil, "twine", append([]string{"check", "--strict"}, append(files, sd...)...)...)
 	if strings.Count(out, "PASSED") != len(files)+len(sd) {
 		t.Errorf("twine check:\n%s", out)
+	}
+}
+
+// Every Python artifact is one PyPI's upload check would take: each wheel's
+// platform tags are among those it accepts, architectures with no accepted
+// tag have no wheel, and the sdist has PEP 625's name and top directory, a
+// pyproject.toml (PEP 517/518), and carries the binaries of those
+// architectures, byte for byte the release's.
+func TestPyPIWouldAccept(t *testing.T) {
+	needDist(t)
+	v := release.Version()
+	wheels, _ := filepath.Glob(filepath.Join(dist, "*.whl"))
+	for _, w := range wheels {
+		// NAME-VERSION-PY-ABI-PLATFORMS.whl
+		parts := strings.Split(strings.TrimSuffix(filepath.Base(w), ".whl"), "-")
+		if len(parts) != 5 || parts[0] != "dumb_init" || parts[1] != v {
+			t.Errorf("%s: not a PEP 427 name for dumb_init %s", filepath.Base(w), v)
+			continue
+		}
+		for _, tag := range strings.Split(parts[4], ".") {
+			if !release.PyPIAccepts(tag) {
+				t.Errorf("%s: PyPI refuses platform tag %s", filepath.Base(w), tag)
+			}
+		}
+	}
+	want := map[string]bool{}
+	withWheel := 0
+	for _, tg := range release.Targets {
+		if tg.HasWheel() {
+			withWheel++
+		}
+		if tg.SdistBinary {
+			want["sdist:"+tg.BinaryName()] = true
+		}
+	}
+	if len(wheels) != withWheel {
+		t.Errorf("%d wheels, want one per architecture PyPI takes a tag for (%d)", len(wheels), withWheel)
+	}
+	sdist := filepath.Join(dist, release.SdistName())
+	f, err := os.Open(sdist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := "dumb_init-" + v + "/"
+	found := map[string]bool{}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if !strings.HasPrefix(h.Name, top) {
+			t.Errorf("sdist entry %s is outside %s (PEP 625)", h.Name, top)
+			continue
+		}
+		name := strings.TrimPrefix(h.Name, top)
+		switch {
+		case name == "pyproject.toml", name == "PKG-INFO":
+			found[name] = true
+			if name == "PKG-INFO" {
+				b, _ := io.ReadAll(tr)
+				if !strings.Contains(string(b), "\nName: dumb_init\n") || !strings.Contains(string(b), "\nVersion: "+v+"\n") {
+					t.Errorf("PKG-INFO lacks Name dumb_init / Version %s:\n%s", v, b)
+				}
+			}
+		case strings.HasPrefix(name, "python/prebuilt/"):
+			base := strings.TrimPrefix(name, "python/prebuilt/")
+			found["sdist:"+base] = true
+			b, _ := io.ReadAll(tr)
+			rel, _ := os.ReadFile(filepath.Join(dist, base))
+			if !bytes.Equal(b, rel) || h.Mode&0o111 == 0 {
+				t.Errorf("sdist's %s is not the release binary, executable", name)
+			}
+		}
+	}
+	for _, n := range []string{"pyproject.toml", "PKG-INFO"} {
+		if !found[n] {
+			t.Errorf("sdist lacks %s", n)
+		}
+	}
+	for n := range want {
+		if strings.HasPrefix(n, "sdist:") && !found[n] {
+			t.Errorf("sdist lacks the prebuilt %s", strings.TrimPrefix(n, "sdist:"))
+		}
+	}
+	if st, err := os.Stat(sdist); err == nil {
+		t.Logf("sdist: %d bytes with %d prebuilt binaries", st.Size(), len(found)-2)
+	}
+}
+
+// An sdist install picks the prebuilt binary by the running interpreter's
+// ELF class, byte order and machine: run the sdist's own matcher with each
+// release binary standing in for an interpreter of its architecture (real
+// ELF files of every architecture). ARM interpreters of either float ABI get
+// the ARMv5 soft-float binary (it runs on every ARM CPU from v5 on), mips64el,
+// loong64 and riscv64 theirs, and the others none (their wheels serve every
+// pip; from an sdist they compile).
+func TestSdistPrebuiltMatchesInterpreter(t *testing.T) {
+	needDist(t)
+	dir := t.TempDir()
+	run(t, dir, nil, "tar", "-xzf", filepath.Join(dist, release.SdistName()))
+	src := filepath.Join(dir, "dumb_init-"+release.Version())
+	for _, tg := range release.Targets {
+		want := ""
+		switch tg.GOARCH {
+		case "arm":
+			armel, _ := release.Find("armel")
+			want = armel.BinaryName()
+		case "mips64le", "loong64", "riscv64":
+			want = tg.BinaryName()
+		}
+		out := run(t, src, nil, python(t), "-c",
+			"import sys; sys.path.insert(0, 'python'); import dumb_init_build as d; p = d.matching_prebuilt(sys.argv[1]); print(p.rsplit('/', 1)[1] if p else '')",
+			filepath.Join(dist, tg.BinaryName()))
+		if got := strings.TrimSpace(out); got != want {
+			t.Errorf("interpreter like %s: prebuilt %q, want %q", tg.Deb, got, want)
+		}
 	}
 }

@@ -65,7 +65,7 @@ func Dist(o DistOptions) error {
 				return err
 			}
 		}
-		if o.Python != "" {
+		if o.Python != "" && t.HasWheel() {
 			fmt.Fprintf(o.Log, "wheel %s\n", t.WheelName())
 			if err := Wheel(o.Root, o.Python, t, bin, o.Out, o.SourceDateEpoch); err != nil {
 				return err
@@ -74,7 +74,13 @@ func Dist(o DistOptions) error {
 	}
 	if o.Python != "" {
 		fmt.Fprintf(o.Log, "sdist\n")
-		if err := Sdist(o.Root, o.Python, o.Out, o.SourceDateEpoch); err != nil {
+		var binaries []string
+		for _, t := range o.Targets {
+			if t.SdistBinary {
+				binaries = append(binaries, filepath.Join(o.Out, t.BinaryName()))
+			}
+		}
+		if err := Sdist(o.Root, o.Python, o.Out, o.SourceDateEpoch, binaries); err != nil {
 			return err
 		}
 	}
@@ -99,15 +105,22 @@ func Wheel(root, python string, t Target, bin, out string, epoch int64) error {
 		"bdist_wheel", "--bdist-dir", filepath.Join(work, "bdist"), "--dist-dir", absOut)
 }
 
-// Sdist builds the source distribution into out.
-func Sdist(root, python, out string, epoch int64) error {
+// Sdist builds the source distribution into out, carrying the prebuilt
+// binaries for the architectures no accepted wheel tag reaches.
+func Sdist(root, python, out string, epoch int64, binaries []string) error {
 	work, err := os.MkdirTemp("", "dumb-init-sdist-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
 	absOut, _ := filepath.Abs(out)
-	return runSetup(root, python, []string{"SOURCE_DATE_EPOCH=" + strconv.FormatInt(epoch, 10)},
+	var abs []string
+	for _, b := range binaries {
+		a, _ := filepath.Abs(b)
+		abs = append(abs, a)
+	}
+	return runSetup(root, python, []string{"SOURCE_DATE_EPOCH=" + strconv.FormatInt(epoch, 10),
+		"DUMB_INIT_SDIST_BINARIES=" + strings.Join(abs, string(os.PathListSeparator))},
 		"egg_info", "--egg-base", work, "sdist", "--dist-dir", absOut, "--formats", "gztar")
 }
 

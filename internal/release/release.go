@@ -8,6 +8,7 @@ import (
 	"debug/elf"
 	"encoding/json"
 	"runtime"
+	"slices"
 	"strings"
 
 	dumbinit "github.com/dumb-init/dumb-init"
@@ -29,6 +30,16 @@ type Target struct {
 	// Manylinux2014 is true where PEP 599's legacy manylinux2014 tag
 	// exists for the architecture.
 	Manylinux2014 bool
+	// Wheel says which platform tags the target's wheel carries, among
+	// those PyPI accepts (PyPIAccepts): WheelManylinux (PEP 600 and 656
+	// tags for Python), WheelPlainARM (linux_armv6l and linux_armv7l,
+	// the only plain tags PyPI takes, which pip on soft-float ARM offers),
+	// or WheelNone where PyPI accepts no tag for the architecture: there,
+	// the sdist carries the binary (SdistBinary).
+	Wheel WheelKind
+	// SdistBinary: the sdist carries this binary and installs it where
+	// no wheel matches the interpreter (see python/dumb_init_build.py).
+	SdistBinary bool
 	// ELFMachine is the machine field a binary for the target carries.
 	ELFMachine string
 	// Qemu is the qemu-user binary that runs it on another machine ("" for
@@ -36,18 +47,33 @@ type Target struct {
 	Qemu string
 }
 
+// WheelKind is which platform tags a target's wheel carries.
+type WheelKind int
+
+// The kinds of wheel.
+const (
+	WheelManylinux WheelKind = iota
+	WheelPlainARM
+	WheelNone
+)
+
 // Targets lists the release architectures.
 var Targets = []Target{
 	{GOARCH: "amd64", Deb: "amd64", Machine: "x86_64", Python: "x86_64", Manylinux2014: true, ELFMachine: "EM_X86_64"},
 	{GOARCH: "arm64", Deb: "arm64", Machine: "aarch64", Python: "aarch64", Manylinux2014: true, ELFMachine: "EM_AARCH64", Qemu: "qemu-aarch64-static"},
 	{GOARCH: "arm", GOARM: "7", Deb: "armhf", Machine: "armv7l", Python: "armv7l", Manylinux2014: true, ELFMachine: "EM_ARM", Qemu: "qemu-arm-static"},
-	{GOARCH: "arm", GOARM: "5", Deb: "armel", Machine: "armv5tel", Python: "armv5tel", ELFMachine: "EM_ARM", Qemu: "qemu-arm-static"},
+	// pip gives manylinux tags on 32-bit ARM only to hard-float
+	// interpreters; on armel it offers linux_armv7l or linux_armv6l by
+	// CPU (which PyPI accepts), or linux_armv5tel (which it does not).
+	{GOARCH: "arm", GOARM: "5", Deb: "armel", Machine: "armv5tel", Python: "armv5tel", ELFMachine: "EM_ARM", Qemu: "qemu-arm-static", Wheel: WheelPlainARM, SdistBinary: true},
 	{GOARCH: "386", Deb: "i386", Machine: "i386", Python: "i686", Manylinux2014: true, ELFMachine: "EM_386"},
 	{GOARCH: "ppc64le", Deb: "ppc64el", Machine: "ppc64le", Python: "ppc64le", Manylinux2014: true, ELFMachine: "EM_PPC64", Qemu: "qemu-ppc64le-static"},
 	{GOARCH: "s390x", Deb: "s390x", Machine: "s390x", Python: "s390x", Manylinux2014: true, ELFMachine: "EM_S390", Qemu: "qemu-s390x-static"},
-	{GOARCH: "riscv64", Deb: "riscv64", Machine: "riscv64", Python: "riscv64", ELFMachine: "EM_RISCV", Qemu: "qemu-riscv64-static"},
-	{GOARCH: "loong64", Deb: "loong64", Machine: "loongarch64", Python: "loongarch64", ELFMachine: "EM_LOONGARCH", Qemu: "qemu-loongarch64-static"},
-	{GOARCH: "mips64le", Deb: "mips64el", Machine: "mips64", Python: "mips64", ELFMachine: "EM_MIPS", Qemu: "qemu-mips64el-static"},
+	// pip offers riscv64 manylinux tags from pip 24 on; older pips find
+	// the binary in the sdist.
+	{GOARCH: "riscv64", Deb: "riscv64", Machine: "riscv64", Python: "riscv64", ELFMachine: "EM_RISCV", Qemu: "qemu-riscv64-static", SdistBinary: true},
+	{GOARCH: "loong64", Deb: "loong64", Machine: "loongarch64", Python: "loongarch64", ELFMachine: "EM_LOONGARCH", Qemu: "qemu-loongarch64-static", Wheel: WheelNone, SdistBinary: true},
+	{GOARCH: "mips64le", Deb: "mips64el", Machine: "mips64", Python: "mips64", ELFMachine: "EM_MIPS", Qemu: "qemu-mips64el-static", Wheel: WheelNone, SdistBinary: true},
 }
 
 // Version is the release version.
@@ -69,10 +95,16 @@ func (t Target) AliasName() string {
 // DebName is the file name of t's Debian package.
 func (t Target) DebName() string { return "dumb-init_" + Version() + "_" + t.Deb + ".deb" }
 
-// PlatformTags are the wheel platform tags a libc-free static binary can
-// carry: PEP 600 manylinux_2_17, the legacy manylinux2014 alias where it
-// exists, and PEP 656 musllinux_1_1.
+// PlatformTags are t's wheel platform tags (nil: no wheel). A libc-free
+// static binary can carry PEP 600 manylinux_2_17, the legacy manylinux2014
+// alias where it exists, and PEP 656 musllinux_1_1 at once.
 func (t Target) PlatformTags() []string {
+	switch t.Wheel {
+	case WheelPlainARM:
+		return []string{"linux_armv6l", "linux_armv7l"}
+	case WheelNone:
+		return nil
+	}
 	tags := []string{"manylinux_2_17_" + t.Python}
 	if t.Manylinux2014 {
 		tags = append(tags, "manylinux2014_"+t.Python)
@@ -80,9 +112,63 @@ func (t Target) PlatformTags() []string {
 	return append(tags, "musllinux_1_1_"+t.Python)
 }
 
-// WheelName is the file name of t's wheel.
+// HasWheel reports whether t has a wheel.
+func (t Target) HasWheel() bool { return t.Wheel != WheelNone }
+
+// WheelName is the file name of t's wheel ("" for none).
 func (t Target) WheelName() string {
+	if !t.HasWheel() {
+		return ""
+	}
 	return "dumb_init-" + Version() + "-py3-none-" + strings.Join(t.PlatformTags(), ".") + ".whl"
+}
+
+// SdistName is the file name of the source distribution: PEP 625's
+// normalized name (underscores) and the version.
+func SdistName() string { return "dumb_init-" + Version() + ".tar.gz" }
+
+// PyPIAccepts reports whether PyPI's upload check takes a wheel with this
+// platform tag for Linux: manylinux and musllinux tags of a fixed list of
+// architectures (ppc64 for manylinux only) and, of the plain tags, only
+// linux_armv6l and linux_armv7l (as read from PyPI's upload code, pypi/warehouse
+// forklift). Release tests check every wheel against it.
+func PyPIAccepts(tag string) bool {
+	switch tag {
+	case "linux_armv6l", "linux_armv7l":
+		return true
+	}
+	arches := []string{"x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64"}
+	var rest string
+	switch {
+	case strings.HasPrefix(tag, "manylinux2014_"):
+		// PEP 599 has no riscv64.
+		return slices.Contains(append(arches[:len(arches)-1:len(arches)-1], "ppc64"), strings.TrimPrefix(tag, "manylinux2014_"))
+	case strings.HasPrefix(tag, "manylinux_"):
+		rest = strings.TrimPrefix(tag, "manylinux_")
+		arches = append(arches, "ppc64")
+	case strings.HasPrefix(tag, "musllinux_"):
+		rest = strings.TrimPrefix(tag, "musllinux_")
+	default:
+		return false
+	}
+	// rest is MAJOR_MINOR_ARCH.
+	parts := strings.SplitN(rest, "_", 3)
+	if len(parts) != 3 || !decimal(parts[0]) || !decimal(parts[1]) {
+		return false
+	}
+	return slices.Contains(arches, parts[2])
+}
+
+func decimal(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Env is the go build environment for t.
