@@ -1,6 +1,8 @@
 package release
 
 import (
+	"archive/tar"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // DistOptions configures a release build.
@@ -119,9 +122,88 @@ func Sdist(root, python, out string, epoch int64, binaries []string) error {
 		a, _ := filepath.Abs(b)
 		abs = append(abs, a)
 	}
-	return runSetup(root, python, []string{"SOURCE_DATE_EPOCH=" + strconv.FormatInt(epoch, 10),
+	if err := runSetup(root, python, []string{"SOURCE_DATE_EPOCH=" + strconv.FormatInt(epoch, 10),
 		"DUMB_INIT_SDIST_BINARIES=" + strings.Join(abs, string(os.PathListSeparator))},
-		"egg_info", "--egg-base", work, "sdist", "--dist-dir", absOut, "--formats", "gztar")
+		"egg_info", "--egg-base", work, "sdist", "--dist-dir", absOut, "--formats", "gztar"); err != nil {
+		return err
+	}
+	return normalizeTarGz(filepath.Join(absOut, SdistName()), epoch)
+}
+
+// normalizeTarGz rewrites a .tar.gz so that it depends on nothing but its
+// contents and epoch: entries sorted by name, every time set to epoch, owner
+// root (0/0, no names), modes 0755 for directories and executables and 0644
+// for other files, and a gzip header without name or time. setuptools takes
+// times from the checkout and the build, owners from the builder.
+func normalizeTarGz(path string, epoch int64) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	type entry struct {
+		hdr  *tar.Header
+		data []byte
+	}
+	var entries []entry
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			f.Close()
+			return err
+		}
+		entries = append(entries, entry{h, data})
+	}
+	f.Close()
+	sort.Slice(entries, func(i, j int) bool { return entries[i].hdr.Name < entries[j].hdr.Name })
+	out, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw, _ := gzip.NewWriterLevel(out, gzip.BestCompression)
+	tw := tar.NewWriter(zw)
+	when := time.Unix(epoch, 0).UTC()
+	for _, e := range entries {
+		mode := int64(0o644)
+		if e.hdr.Typeflag == tar.TypeDir || e.hdr.Mode&0o111 != 0 {
+			mode = 0o755
+		}
+		h := &tar.Header{Typeflag: e.hdr.Typeflag, Name: e.hdr.Name, Linkname: e.hdr.Linkname, Size: int64(len(e.data)),
+			Mode: mode, ModTime: when, Format: tar.FormatPAX}
+		if e.hdr.Typeflag == tar.TypeDir {
+			h.Size = 0
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			out.Close()
+			return err
+		}
+		if _, err := tw.Write(e.data); err != nil {
+			out.Close()
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		out.Close()
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func runSetup(root, python string, env []string, args ...string) error {
