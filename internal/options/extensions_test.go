@@ -19,17 +19,31 @@ func TestParseExtensions(t *testing.T) {
 		return o
 	}
 	o := parse(nil, "--subreaper", "--grace=1m30s", "--wait-all", "--delay", "TERM:15s", "--delay=RTMIN+1:250ms",
-		"--remap-exit", "143:0", "--remap-exit=1:2", "--pdeathsig", "sigkill", "x")
+		"--remap-exit", "143:0", "--remap-exit=1:2", "--pdeathsig", "sighup", "x")
 	if o.Subreaper != On || o.Grace != 90*clock.Second || !o.WaitAll || o.Delay[15] != 15*clock.Second || o.Delay[35] != 250*clock.Millisecond ||
-		o.Remap.Apply(143) != 0 || o.Remap.Apply(1) != 2 || o.Remap.Apply(3) != 3 || o.Pdeathsig != syscall.SIGKILL {
+		o.Remap.Apply(143) != 0 || o.Remap.Apply(1) != 2 || o.Remap.Apply(3) != 3 || o.Pdeathsig != syscall.SIGHUP {
 		t.Errorf("got %+v", o)
 	}
-	// The environment, and the command line winning over it.
+	// The environment, and the command line winning over it: a repeatable
+	// option's list replaces the variable's list, it is not merged.
 	o = parse([]string{"DUMB_INIT_SUBREAPER=0", "DUMB_INIT_GRACE=2s", "DUMB_INIT_WAIT_ALL=1", "DUMB_INIT_DELAY=TERM:1s,HUP:2s",
 		"DUMB_INIT_REMAP_EXIT=143:0,3:4", "DUMB_INIT_PDEATHSIG=TERM"}, "--grace", "5s", "--delay", "TERM:3s", "--remap-exit", "3:5", "x")
-	if o.Subreaper != Off || o.Grace != 5*clock.Second || !o.WaitAll || o.Delay[15] != 3*clock.Second || o.Delay[1] != 2*clock.Second ||
-		o.Remap.Apply(143) != 0 || o.Remap.Apply(3) != 5 || o.Pdeathsig != syscall.SIGTERM {
+	if o.Subreaper != Off || o.Grace != 5*clock.Second || !o.WaitAll || o.Delay[15] != 3*clock.Second || o.Delay[1] != 0 ||
+		o.Remap.Apply(143) != 143 || o.Remap.Apply(3) != 5 || o.Pdeathsig != syscall.SIGTERM {
 		t.Errorf("env: got %+v", o)
+	}
+	// The variables alone.
+	o = parse([]string{"DUMB_INIT_DELAY=TERM:1s,HUP:2s", "DUMB_INIT_REMAP_EXIT=143:0,3:4"}, "x")
+	if o.Delay[15] != clock.Second || o.Delay[1] != 2*clock.Second || o.Remap.Apply(143) != 0 || o.Remap.Apply(3) != 4 {
+		t.Errorf("env lists: got %+v", o)
+	}
+	// The option wins even over a malformed variable, which is not read.
+	if o := parse([]string{"DUMB_INIT_GRACE=abc", "DUMB_INIT_PDEATHSIG=KILL"}, "--grace=1s", "--pdeathsig=HUP", "x"); o.Grace != clock.Second || o.Pdeathsig != syscall.SIGHUP {
+		t.Errorf("option over a malformed variable: %+v", o)
+	}
+	// --tini, first, may be abbreviated like any long option.
+	if o := parse(nil, "--ti", "--", "x"); !o.Tini || len(o.Command) != 1 {
+		t.Errorf("--ti: %+v", o)
 	}
 	if o := parse([]string{"DUMB_INIT_SUBREAPER=1"}, "--no-subreaper", "x"); o.Subreaper != Off {
 		t.Error("--no-subreaper must win over DUMB_INIT_SUBREAPER=1")
@@ -51,7 +65,7 @@ func TestParseExtensions(t *testing.T) {
 	if o := parse(nil, "--rem=1:0", "--gr=1s", "--wa", "x"); o.Remap.Apply(1) != 0 || o.Grace != clock.Second || !o.WaitAll {
 		t.Errorf("new prefixes: %+v", o)
 	}
-	if o := parse(nil, "--list-signals", "--bogus"); o.Action != ListSignals {
+	if o := parse(nil, "--list-signals"); o.Action != ListSignals {
 		t.Error("--list-signals")
 	}
 
@@ -72,6 +86,12 @@ func TestParseExtensions(t *testing.T) {
 		{[]string{"DUMB_INIT_GRACE=soon"}, []string{"x"}, "dumb-init: DUMB_INIT_GRACE: invalid duration 'soon'"},
 		{[]string{"DUMB_INIT_DELAY=TERM:1s,,"}, []string{"x"}, "dumb-init: DUMB_INIT_DELAY: invalid delay ''"},
 		{[]string{"DUMB_INIT_PDEATHSIG=33"}, []string{"x"}, "dumb-init: DUMB_INIT_PDEATHSIG: '33' is reserved by the Go runtime"},
+		{nil, []string{"--pdeathsig", "KILL", "x"}, "dumb-init: --pdeathsig: signal KILL cannot be caught"},
+		{nil, []string{"--pdeathsig=sigstop", "x"}, "dumb-init: --pdeathsig: signal STOP cannot be caught"},
+		{nil, []string{"--pdeathsig=CHLD", "x"}, "dumb-init: --pdeathsig: signal CHLD is never forwarded"},
+		{[]string{"DUMB_INIT_PDEATHSIG=9"}, []string{"x"}, "dumb-init: DUMB_INIT_PDEATHSIG: signal KILL cannot be caught"},
+		{nil, []string{"--list-signals", "extra"}, "dumb-init: --list-signals takes no command, but 'extra' was given"},
+		{nil, []string{"--list-signals", "--bogus"}, "dumb-init: --list-signals takes no command, but '--bogus' was given"},
 	} {
 		_, err := Parse(append([]string{"dumb-init"}, c.argv...), envOf(c.env...))
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {

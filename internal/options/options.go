@@ -7,6 +7,7 @@
 package options
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -62,6 +63,11 @@ type Options struct {
 	Rewrite signals.Table
 	// defaults marks the rewrites that are setsid-mode defaults.
 	defaults [signals.NSig]bool
+	// given lists the long names of the options the command line set, so
+	// that their variables are not read at all (the option wins, even
+	// over a malformed variable, and a list option replaces the
+	// variable's list instead of adding to it).
+	given []string
 
 	// The extensions below are all off unless asked for, so that without
 	// them the init behaves exactly like dumb-init 1.2.5.
@@ -191,7 +197,7 @@ var Table = []Option{
 	}},
 	{Long: "pdeathsig", Arg: "SIG", Env: "DUMB_INIT_PDEATHSIG", Help: []string{
 		"Receive SIG when dumb-init's parent dies, and handle it",
-		"like any received signal.",
+		"like any received signal (not KILL, STOP or CHLD).",
 	}},
 	{Long: "pause", Env: "DUMB_INIT_PAUSE=1", Help: []string{
 		"Run no command: only reap orphans, and exit 0 on SIGINT",
@@ -230,8 +236,11 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 	if len(argv) > 0 {
 		argv0 = argv[0]
 	}
-	if len(argv) > 1 && argv[1] == "--tini" {
-		return parseTini(argv0, argv[2:], getenv)
+	if len(argv) > 1 && strings.HasPrefix(argv[1], "--") && !strings.Contains(argv[1], "=") {
+		// --tini, or an unambiguous abbreviation of it (--ti), first.
+		if opt, _ := findLong(argv[1][2:]); opt != nil && opt.Long == "tini" {
+			return parseTini(argv0, argv[2:], getenv)
+		}
 	}
 	if v, _ := getenv("DUMB_INIT_TINI"); v == "1" || IsTiniName(argv0) {
 		return parseTini(argv0, argv[1:], getenv)
@@ -268,6 +277,11 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 				i++
 			}
 			if done, err := o.apply(opt, value); done || err != nil {
+				if err == nil && o.Action == ListSignals && i < len(argv) {
+					// -h and -V end parsing silently, as 1.2.5's do;
+					// the new option refuses what it would ignore.
+					return fail("--list-signals takes no command, but '" + signals.Printable(argv[i]) + "' was given")
+				}
 				return o, wrap(argv0, err)
 			}
 			continue
@@ -321,6 +335,7 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 	if err := o.readExtensionEnv(getenv); err != nil {
 		return Options{}, wrap(argv0, err)
 	}
+	o.given = nil // only needed while reading the variables
 	if !o.SingleChild {
 		// In setsid mode the child's group has no terminal job control of
 		// its own parent shell, so stop it outright; the init stops itself
@@ -351,7 +366,9 @@ func (o *Options) readExtensionEnv(getenv func(string) (string, bool)) error {
 		}
 		v, ok := getenv(name)
 		switch {
-		case !ok:
+		case !ok, slices.Contains(o.given, opt.Long), opt.Long == "no-subreaper" && slices.Contains(o.given, "subreaper"),
+			opt.Long == "subreaper" && slices.Contains(o.given, "no-subreaper"):
+			// Not set, or the command line said it: the option wins.
 		case isSwitch:
 			if v == want {
 				_, _ = env.apply(opt, "")
@@ -410,6 +427,7 @@ func wrap(argv0 string, err error) error {
 // apply records one option; done reports that parsing ends here (-h, -V,
 // --list-signals).
 func (o *Options) apply(opt *Option, value string) (done bool, err error) {
+	o.given = append(o.given, opt.Long)
 	switch opt.Long {
 	case "help":
 		o.Action = Help
@@ -451,6 +469,9 @@ func (o *Options) apply(opt *Option, value string) (done bool, err error) {
 		if err != nil {
 			return false, errors("--pdeathsig: " + err.Error())
 		}
+		if err := pdeathsigAllowed(sig); err != nil {
+			return false, errors("--pdeathsig: " + err.Error())
+		}
 		o.Pdeathsig = sig
 	case "pause":
 		o.Pause = true
@@ -458,6 +479,20 @@ func (o *Options) apply(opt *Option, value string) (done bool, err error) {
 		return false, errors("--tini must be the first argument")
 	}
 	return false, nil
+}
+
+// pdeathsigAllowed refuses the parent-death signals that would defeat their
+// purpose: SIGKILL and SIGSTOP cannot be caught, so they would kill or
+// freeze the init itself and leave its child unsupervised (or a zombie);
+// SIGCHLD is what the init reaps with and is never forwarded.
+func pdeathsigAllowed(sig syscall.Signal) error {
+	switch sig {
+	case syscall.SIGKILL, syscall.SIGSTOP:
+		return errors("signal " + signals.Name(sig) + " cannot be caught: it would kill or stop dumb-init itself and leave the command unsupervised; use TERM, INT or HUP")
+	case syscall.SIGCHLD:
+		return errors("signal CHLD is never forwarded; use TERM, INT or HUP")
+	}
+	return nil
 }
 
 // setDelay records "SIG:DURATION".
