@@ -87,12 +87,14 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 		ExitStatus:  opts.Remap.Apply,
 	}
 	// Subreaper by default only where a mode needs it to see its
-	// subtree; otherwise orphans keep going to whoever adopts them today.
+	// subtree (--wait-all and --grace wait for every descendant, --pause
+	// reaps them); otherwise orphans keep going to whoever adopts them
+	// today.
 	switch opts.Subreaper {
 	case options.On:
 		cfg.Subreaper = true
 	case options.Default:
-		cfg.Subreaper = opts.WaitAll || opts.Pause
+		cfg.Subreaper = opts.WaitAll || opts.Pause || opts.Grace > 0
 	}
 	for _, d := range opts.Delay {
 		if d > 0 {

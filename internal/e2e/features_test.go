@@ -210,6 +210,63 @@ func TestGraceGroupNotPID1(t *testing.T) {
 	}
 }
 
+// --grace makes the init a subreaper when it is not PID 1 (like --wait-all),
+// so a descendant that left the child's group and session (setsid) is waited
+// for and, at the deadline, killed, in setsid and in single-child mode; with
+// --no-subreaper it is not the init's to wait for.
+func TestGraceWaitsForDescendantInOwnSession(t *testing.T) {
+	dir := t.TempDir()
+	// The straggler leaves the session (setsid -f forks, so it is an
+	// orphan at once), ignores TERM, records its pid, and finishes after
+	// 0.6 s unless told to run on.
+	straggler := func(run string) string {
+		return `setsid -f sh -c 'trap "" TERM; echo $$ > ` + dir + `/pid; sleep ` + run + `; echo straggler done > ` + dir + `/done' & sleep 0.3; exit 4`
+	}
+	for _, mode := range []struct {
+		name string
+		env  []string
+	}{{"setsid", testbin.CleanEnv()}, {"single-child", testbin.CleanEnv("DUMB_INIT_SETSID=0")}} {
+		t.Run(mode.name+"/finishes", func(t *testing.T) {
+			os.Remove(dir + "/done")
+			start := time.Now()
+			r := run(t, mode.env, "--grace=5s", "sh", "-c", straggler("0.6"))
+			if r.code != 4 {
+				t.Fatalf("exit %d, want the child's 4; stderr %q", r.code, r.stderr)
+			}
+			if _, err := os.Stat(dir + "/done"); err != nil {
+				t.Errorf("the init left after %v without waiting for the straggler in its own session", time.Since(start))
+			}
+		})
+		t.Run(mode.name+"/killed-at-deadline", func(t *testing.T) {
+			os.Remove(dir + "/done")
+			start := time.Now()
+			r := run(t, mode.env, "--grace=800ms", "sh", "-c", straggler("30"))
+			if r.code != 4 {
+				t.Fatalf("exit %d, want the child's 4; stderr %q", r.code, r.stderr)
+			}
+			if d := time.Since(start); d < time.Second || d > 8*time.Second {
+				t.Errorf("init exited after %v, want about 0.3 s + the 0.8 s grace", d)
+			}
+			b, _ := os.ReadFile(dir + "/pid")
+			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil {
+				t.Fatal("straggler did not start")
+			}
+			if !testbin.WaitFor(2*time.Second, func() bool { s := testbin.State(pid); return s == "" || s == "Z" }) {
+				t.Errorf("straggler %d still alive (%s) after the grace period", pid, testbin.State(pid))
+			}
+		})
+	}
+	t.Run("no-subreaper", func(t *testing.T) {
+		os.Remove(dir + "/done")
+		start := time.Now()
+		r := run(t, testbin.CleanEnv(), "--grace=5s", "--no-subreaper", "sh", "-c", straggler("3"))
+		if r.code != 4 || time.Since(start) > 2500*time.Millisecond {
+			t.Errorf("exit %d after %v: with --no-subreaper the straggler is not waited for", r.code, time.Since(start))
+		}
+	})
+}
+
 // --wait-all: the init outlives the child until the last descendant exits,
 // forwards signals to what is left, and exits with the child's status. As
 // PID 1 and (by default when not PID 1) as subreaper.

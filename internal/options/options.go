@@ -173,13 +173,15 @@ var Table = []Option{
 		"(PR_SET_CHILD_SUBREAPER) and reap them.",
 	}},
 	{Long: "no-subreaper", Env: "DUMB_INIT_SUBREAPER=0", Help: []string{
-		"Never register as subreaper, not even for --wait-all",
-		"or --pause.",
+		"Never register as subreaper, not even for --wait-all,",
+		"--grace or --pause.",
 	}},
 	{Long: "grace", Arg: "DURATION", Env: "DUMB_INIT_GRACE", Help: []string{
-		"After the child exits, give the rest of its group (and,",
-		"as PID 1 or subreaper, every descendant) up to DURATION",
-		"(10s, 500ms, 1m30s) to exit, then kill what is left.",
+		"After the child exits, give the rest of its group and",
+		"every descendant (as subreaper when not PID 1) up to",
+		"DURATION (10s, 500ms, 1m30s; a plain number means",
+		"seconds; at most 24h; default 0: none) to exit, then",
+		"kill what is left.",
 	}},
 	{Long: "wait-all", Env: "DUMB_INIT_WAIT_ALL=1", Help: []string{
 		"Do not exit with the child: keep forwarding and reaping",
