@@ -13,6 +13,7 @@ import (
 
 	dumbinit "github.com/dumb-init/dumb-init"
 	"github.com/dumb-init/dumb-init/internal/buildflags"
+	"github.com/dumb-init/dumb-init/internal/signals"
 )
 
 // Target is one architecture of the release.
@@ -133,42 +134,31 @@ func SdistName() string { return "dumb_init-" + Version() + ".tar.gz" }
 // linux_armv6l and linux_armv7l (as read from PyPI's upload code, pypi/warehouse
 // forklift). Release tests check every wheel against it.
 func PyPIAccepts(tag string) bool {
-	switch tag {
-	case "linux_armv6l", "linux_armv7l":
-		return true
-	}
-	arches := []string{"x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x", "riscv64"}
+	// PEP 600/656 architectures; ppc64 only for manylinux, and the legacy
+	// PEP 599 manylinux2014 tag has no riscv64.
+	common := []string{"x86_64", "i686", "aarch64", "armv7l", "ppc64le", "s390x"}
+	var arches []string
 	var rest string
 	switch {
+	case tag == "linux_armv6l", tag == "linux_armv7l":
+		return true
 	case strings.HasPrefix(tag, "manylinux2014_"):
-		// PEP 599 has no riscv64.
-		return slices.Contains(append(arches[:len(arches)-1:len(arches)-1], "ppc64"), strings.TrimPrefix(tag, "manylinux2014_"))
+		return slices.Contains(append(common, "ppc64"), strings.TrimPrefix(tag, "manylinux2014_"))
 	case strings.HasPrefix(tag, "manylinux_"):
-		rest = strings.TrimPrefix(tag, "manylinux_")
-		arches = append(arches, "ppc64")
+		rest, arches = strings.TrimPrefix(tag, "manylinux_"), append(common, "riscv64", "ppc64")
 	case strings.HasPrefix(tag, "musllinux_"):
-		rest = strings.TrimPrefix(tag, "musllinux_")
+		rest, arches = strings.TrimPrefix(tag, "musllinux_"), append(common, "riscv64")
 	default:
 		return false
 	}
 	// rest is MAJOR_MINOR_ARCH.
 	parts := strings.SplitN(rest, "_", 3)
-	if len(parts) != 3 || !decimal(parts[0]) || !decimal(parts[1]) {
+	if len(parts) != 3 {
 		return false
 	}
-	return slices.Contains(arches, parts[2])
-}
-
-func decimal(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	_, okMajor := signals.Decimal(parts[0])
+	_, okMinor := signals.Decimal(parts[1])
+	return okMajor && okMinor && slices.Contains(arches, parts[2])
 }
 
 // Env is the go build environment for t.

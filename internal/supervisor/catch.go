@@ -47,19 +47,17 @@ func Catch() *Signals {
 	s := &Signals{forward: make(chan os.Signal, 512), held: make(chan syscall.Signal, 64), child: make(chan os.Signal, 1)}
 	signal.Notify(s.child, syscall.SIGCHLD)
 	var held unix.Sigset_t
-	var rest []os.Signal
+	var all, rest []os.Signal
 	for _, sig := range signals.Forwardable() {
+		all = append(all, sig)
 		if startmask.Held(sig) {
 			startmask.Add(&held, sig)
 		} else {
 			rest = append(rest, sig)
 		}
 	}
-	if len(rest) < len(signals.Forwardable()) && !s.readHeld(&held) {
-		rest = rest[:0]
-		for _, sig := range signals.Forwardable() {
-			rest = append(rest, sig)
-		}
+	if len(rest) < len(all) && !s.readHeld(&held) {
+		rest = all
 	}
 	signal.Notify(s.forward, rest...)
 	return s

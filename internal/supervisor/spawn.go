@@ -118,6 +118,8 @@ func spawn(argv, env []string, attr spawnAttr) (pid int, terminal syscall.Errno,
 	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &before, nil)
 	runtime.UnlockOSThread()
 	unix.Close(fds[1])
+	// The child read p until it executed the command, while this thread
+	// waited (CLONE_VFORK) and the others, the collector among them, ran.
 	runtime.KeepAlive(p)
 	if errno != 0 {
 		unix.Close(fds[0])
