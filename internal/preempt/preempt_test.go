@@ -2,7 +2,10 @@ package preempt
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/dumb-init/dumb-init/internal/buildflags"
 )
 
 func TestEffective(t *testing.T) {
@@ -56,5 +59,19 @@ func TestEnsureWhenLinked(t *testing.T) {
 	got, protected := Ensure([]string{"dumb-init"}, env)
 	if !slices.Equal(got, env) || !protected {
 		t.Errorf("got %q %v", got, protected)
+	}
+}
+
+// TestReexecMatchesReleaseDefaults ties the settings a plain build re-executes
+// with to the runtime defaults the release builds link in: a plain build must
+// run its second instance exactly as a release build runs. (The init may not
+// import the release tooling, so the two strings live apart.)
+func TestReexecMatchesReleaseDefaults(t *testing.T) {
+	linked, ok := strings.CutPrefix(buildflags.RuntimeDefault, "-X=runtime.godebugDefault=")
+	if !ok {
+		t.Fatalf("buildflags.RuntimeDefault = %q, not a runtime.godebugDefault setting", buildflags.RuntimeDefault)
+	}
+	if reexec := setting + "=" + on + alsoOff; reexec != linked {
+		t.Errorf("plain builds re-execute with GODEBUG=%s, release builds link in %s", reexec, linked)
 	}
 }
