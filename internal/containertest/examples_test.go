@@ -25,8 +25,8 @@ func TestExamplesMatchReleaseAndCLI(t *testing.T) {
 	// Where each route puts the binary.
 	installed := map[string]string{"debian": "/usr/bin/dumb-init", "python": "dumb-init"}
 	dockerfiles, _ := filepath.Glob(filepath.Join(testbin.Root(), "examples", "*", "Dockerfile"))
-	if len(dockerfiles) < 4 {
-		t.Fatalf("expected the debian, alpine, scratch and python examples, found %v", dockerfiles)
+	if len(dockerfiles) < 5 {
+		t.Fatalf("expected the debian, alpine, scratch, python and podman examples, found %v", dockerfiles)
 	}
 	argRE := regexp.MustCompile(`(?m)^ARG DUMB_INIT_VERSION=(\S+)$`)
 	for _, path := range dockerfiles {
@@ -129,7 +129,8 @@ func TestExamplesMatchReleaseAndCLI(t *testing.T) {
 }
 
 // checkCommandLine parses argv (starting with dumb-init's path) as the
-// binary would and fails unless it runs a command.
+// binary would and fails unless it runs a command (or is --pause, a pod's
+// infra process).
 func checkCommandLine(t *testing.T, where string, argv []string, env []string) options.Options {
 	t.Helper()
 	getenv := func(name string) (string, bool) {
@@ -143,7 +144,7 @@ func checkCommandLine(t *testing.T, where string, argv []string, env []string) o
 	o, err := options.Parse(argv, getenv)
 	if err != nil {
 		t.Errorf("%s: dumb-init refuses %q: %v", where, argv, err)
-	} else if o.Action != options.Run || len(o.Command) == 0 {
+	} else if o.Action != options.Run || (len(o.Command) == 0 && !o.Pause) {
 		t.Errorf("%s: %q runs no command", where, argv)
 	}
 	return o

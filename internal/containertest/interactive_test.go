@@ -10,19 +10,20 @@ import (
 	"github.com/creack/pty"
 )
 
-// screen collects what a pty shows.
-type screen struct {
+// output collects what a process writes (a pty's screen, a task's
+// output) while the test reads it.
+type output struct {
 	mu  sync.Mutex
 	buf strings.Builder
 }
 
-func (s *screen) Write(p []byte) (int, error) {
+func (s *output) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.Write(p)
 }
 
-func (s *screen) String() string {
+func (s *output) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.String()
@@ -51,7 +52,7 @@ func interactiveShell(t *testing.T, cmd *exec.Cmd) {
 		t.Fatal(err)
 	}
 	defer ptmx.Close()
-	out := &screen{}
+	out := &output{}
 	go func() {
 		buf := make([]byte, 4096)
 		for {

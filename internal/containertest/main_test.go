@@ -24,6 +24,11 @@ import (
 func TestMain(m *testing.M) {
 	code := testbin.Main(m)
 	removeImages()
+	removePodmans()
+	removeContainerd()
+	if distDir != "" {
+		os.RemoveAll(distDir)
+	}
 	os.Exit(code)
 }
 
@@ -169,7 +174,14 @@ func artifacts(t *testing.T) string {
 			distErr = os.ErrNotExist
 			return
 		}
-		cmd := exec.Command(testbin.GoTool(), "run", "./cmd/release", "dist", "-o", dir, "-arch", host.Deb)
+		// The host's files, and arm64's (or amd64's on an arm64 host)
+		// so that the Python example's context holds the wheels of two
+		// architectures and pip has to choose.
+		other := "arm64"
+		if host.Deb == "arm64" {
+			other = "amd64"
+		}
+		cmd := exec.Command(testbin.GoTool(), "run", "./cmd/release", "dist", "-o", dir, "-arch", host.Deb+","+other)
 		cmd.Dir = testbin.Root()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			distErr = &buildError{string(out)}
@@ -306,4 +318,51 @@ func python(t *testing.T) string {
 		importRoot(t, root, pythonImage+":"+runID, "ENV PIP_BREAK_SYSTEM_PACKAGES=1", "CMD [\"python3\"]")
 	})
 	return pythonImage + ":" + runID
+}
+
+// engineCLI is a docker-compatible command line other than the engine's
+// docker (the second Docker daemon's, podman with a store of its own): it
+// runs the arguments and returns the combined output.
+type engineCLI func(args ...string) (string, error)
+
+func (c engineCLI) must(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := c(args...)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+// waitLog waits until the container's log contains want.
+func (c engineCLI) waitLog(t *testing.T, name, want string) {
+	t.Helper()
+	if !waitUntil(30*time.Second, func() bool { out, _ := c("logs", name); return strings.Contains(out, want) }) {
+		out, _ := c("logs", name)
+		t.Fatalf("%s never logged %q; log:\n%s", name, want, out)
+	}
+}
+
+// exitCode waits for the container to end and returns its exit code.
+func (c engineCLI) exitCode(t *testing.T, name string) int {
+	t.Helper()
+	out := strings.TrimSpace(c.must(t, "wait", name))
+	n, err := strconv.Atoi(out)
+	if err != nil {
+		t.Fatalf("wait %s: %q", name, out)
+	}
+	return n
+}
+
+// noZombies waits up to 15 s for the container to have no zombie.
+func (c engineCLI) noZombies(t *testing.T, name string) {
+	t.Helper()
+	var z string
+	if !waitUntil(15*time.Second, func() bool {
+		out, _ := c("exec", name, "sh", "-c", "grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l")
+		z = strings.TrimSpace(out)
+		return z == "0"
+	}) {
+		t.Errorf("zombies left in %s: %s", name, z)
+	}
 }

@@ -1,5 +1,10 @@
 package containertest
 
+import (
+	"strings"
+	"time"
+)
+
 // The workloads the scenarios run, as shell scripts for busybox or Debian's
 // dash. Each says "ready" once its signal handlers are in place, so the tests
 // never signal a process that cannot handle it yet, and logs every signal
@@ -73,3 +78,47 @@ var sharedPIDCases = []struct {
 	args      []string
 	subreaper bool
 }{{"subreaper", []string{"--subreaper", "-v"}, true}, {"control", []string{"-v"}, false}}
+
+// stopSequenceKill is when the runtime's SIGKILL follows its SIGTERM in the
+// stop-sequence cases (docker stop -t, the kubelet's grace period).
+const stopSequenceKill = 8 * time.Second
+
+// stopSequenceCases replay Kubernetes' stop sequence (SIGTERM, a grace
+// period, SIGKILL) on the straggling workload under dumb-init with env and
+// initArgs; every client (Docker, containerd) runs them the same way. check
+// gets the workload's output, how long the stop took and the exit status,
+// and says what is wrong ("" when nothing is). With --grace a straggler
+// gets time to finish its clean-up, one that ignores SIGTERM is killed by
+// dumb-init itself before the runtime's SIGKILL (the exit status is the
+// workload's 0, not 137), --delay holds the SIGTERM while a load balancer
+// drains; without --grace the straggler dies with PID 1 mid-clean-up.
+var stopSequenceCases = []struct {
+	name          string
+	env, initArgs []string
+	check         func(log string, took time.Duration, code int) string
+}{
+	{"straggler-finishes", nil, []string{"--grace=5s"}, func(log string, took time.Duration, code int) string {
+		if !strings.Contains(log, "straggler finished") || code != 0 || took > 4*time.Second {
+			return "want 0 soon after the straggler's 1 s clean-up"
+		}
+		return ""
+	}},
+	{"straggler-killed-by-init", []string{"IGNORE=1"}, []string{"--grace=2s"}, func(log string, took time.Duration, code int) string {
+		if code != 0 || took < 2*time.Second || took > stopSequenceKill-2*time.Second {
+			return "want the workload's 0 after the 2 s grace, well before the runtime's SIGKILL"
+		}
+		return ""
+	}},
+	{"delayed-term", nil, []string{"--delay", "TERM:1500ms", "--grace=5s"}, func(log string, took time.Duration, code int) string {
+		if !strings.Contains(log, "worker got TERM") || code != 0 || took < 1500*time.Millisecond || took > 5*time.Second {
+			return "want 0 after the 1.5 s delay and the straggler's clean-up"
+		}
+		return ""
+	}},
+	{"control-without-grace", nil, nil, func(log string, took time.Duration, code int) string {
+		if strings.Contains(log, "straggler finished") || code != 0 {
+			return "without --grace the straggler should die with PID 1 mid-clean-up"
+		}
+		return ""
+	}},
+}

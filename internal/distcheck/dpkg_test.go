@@ -87,7 +87,7 @@ echo "pid1=$(cat /proc/1/comm) left=$left zombies=$(grep -l '^State:[[:space:]]*
 
 	// The tini-mode names the package installs work as docker run
 	// --init-path would use them.
-	if out := run(t, "", env, "chroot", root, "/usr/libexec/dumb-init/docker-init", "--version"); !strings.HasPrefix(out, "tini version 0.19.0 - dumb-init v"+release.Version()) {
+	if out := run(t, "", env, "chroot", root, "/usr/libexec/dumb-init/docker-init", "--version"); out != "tini version 0.19.0 - git.dumb-init-v"+strings.ReplaceAll(release.Version(), ".", "_")+"\n" {
 		t.Errorf("docker-init --version: %q", out)
 	}
 	if out := run(t, "", append(env, "TINI_VERBOSITY=0"), "chroot", root, "/usr/libexec/dumb-init/tini", "-e", "3", "--", "sh", "-c", "echo ok; exit 3"); out != "ok\n" {

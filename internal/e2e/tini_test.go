@@ -78,11 +78,15 @@ func TestTiniCommandLine(t *testing.T) {
 	}
 
 	// dockerd reads `docker-init --version` from stdout as "tini version
-	// X - ..."; the version alone on the line, exit 0.
+	// X - git.COMMIT" and shows COMMIT as the init's version; exit 0.
+	want := "tini version 0.19.0 - git.dumb-init-v" + strings.ReplaceAll(version(t), ".", "_") + "\n"
 	for _, name := range []string{"docker-init", "tini", "tini-static"} {
 		r := runProg(t, tiniLink(t, name), env, "--version")
-		if r.code != 0 || !strings.HasPrefix(r.stdout, "tini version 0.19.0 - dumb-init v"+version(t)+"\n") {
-			t.Errorf("%s --version: exit %d stdout %q", name, r.code, r.stdout)
+		if r.code != 0 || r.stdout != want {
+			t.Errorf("%s --version: exit %d stdout %q, want %q", name, r.code, r.stdout, want)
+		}
+		if v, commit := dockerdInitVersion(r.stdout); v != "0.19.0" || commit != "dumb-init-v"+strings.ReplaceAll(version(t), ".", "_") {
+			t.Errorf("dockerd would read version %q, commit %q from %q", v, commit, r.stdout)
 		}
 	}
 	r := runProg(t, testbin.Init(t), env, "--tini", "--version")
@@ -255,4 +259,19 @@ func TestTiniForegroundOnTerminal(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 5 {
 		t.Errorf("exit %d, want 5", code)
 	}
+}
+
+// dockerdInitVersion reads a `docker-init --version` line the way dockerd
+// does (parseInitVersion in moby's daemon/info_unix.go): the part before
+// " - " after "tini version ", and the commit from the next part only when
+// it is "git." followed by text without a dot.
+func dockerdInitVersion(line string) (version, commit string) {
+	parts := strings.Split(line, " - ")
+	if len(parts) >= 2 {
+		if git := strings.Split(strings.TrimSpace(parts[1]), "."); len(git) == 2 && git[0] == "git" {
+			commit = git[1]
+		}
+	}
+	version, _ = strings.CutPrefix(strings.TrimSpace(parts[0]), "tini version ")
+	return version, commit
 }

@@ -10,7 +10,7 @@ import (
 
 // TiniVersion is the tini release whose command line the tini-compatible
 // mode accepts. "--version" reports it first, in tini's format, because
-// dockerd parses `docker-init --version` as "tini version X - ...".
+// dockerd parses `docker-init --version` as "tini version X - git.COMMIT".
 const TiniVersion = "0.19.0"
 
 // IsTiniName reports whether the program was started under one of the names
@@ -24,9 +24,14 @@ func IsTiniName(argv0 string) bool {
 	return base == "tini" || base == "tini-static" || base == "docker-init"
 }
 
-// TiniVersionLine is what --version prints in tini-compatible mode.
+// TiniVersionLine is what --version prints in tini-compatible mode: tini's
+// line, with our version where tini has its git commit. dockerd shows that
+// part as the init's version (`docker info`: "init version", `docker
+// version`: docker-init's GitCommit), but only when it has the form
+// "git.X" with no other dot in X, so the version's dots become underscores:
+// "tini version 0.19.0 - git.dumb-init-v1_3_0".
 func TiniVersionLine() string {
-	return "tini version " + TiniVersion + " - dumb-init v" + dumbinit.Version + "\n"
+	return "tini version " + TiniVersion + " - git.dumb-init-v" + strings.ReplaceAll(dumbinit.Version, ".", "_") + "\n"
 }
 
 // parseTini reads tini 0.19's command line: short options "p:hvwgle:s"

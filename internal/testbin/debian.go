@@ -52,12 +52,33 @@ func aptMirror() (mirror, suite string) {
 	return "", suite
 }
 
-// DebianRoot returns a Debian root made with debootstrap
-// --variant=minbase from the machine's mirror, plus the packages in
-// include, cached between runs under the user's cache directory (keyed by
-// suite and packages). Callers must not change it: copy it first. Skips
-// without root, debootstrap or a mirror.
+// DebianRoot returns a Debian root of the machine's own architecture made
+// with debootstrap --variant=minbase from the machine's mirror, plus the
+// packages in include, cached between runs under the user's cache directory
+// (keyed by suite and name). Callers must not change it: copy it or mount an
+// overlay on it first. Skips without root, debootstrap or a mirror.
 func DebianRoot(t testing.TB, name string, include ...string) string {
+	t.Helper()
+	return debianRoot(t, "", name, include)
+}
+
+// ForeignDebianRoot is DebianRoot for another Debian architecture (arch, as
+// Debian names it): debootstrap --foreign downloads and unpacks it, then its
+// second stage runs inside it, chrooted, through qemu-user: binfmt_misc
+// hands every foreign program to qemu (EnableQemu; qemu "" for an
+// architecture the kernel runs itself, i386 on x86-64). The result is a real
+// userland of that architecture, as slow as emulation makes it (1.5 to 5
+// minutes the first time, cached afterwards).
+func ForeignDebianRoot(t testing.TB, arch, qemu, name string, include ...string) string {
+	t.Helper()
+	NeedRoot(t)
+	if qemu != "" {
+		EnableQemu(t, qemu)
+	}
+	return debianRoot(t, arch, name, include)
+}
+
+func debianRoot(t testing.TB, arch, name string, include []string) string {
 	t.Helper()
 	NeedRoot(t)
 	if _, err := exec.LookPath("debootstrap"); err != nil {
@@ -86,36 +107,107 @@ func DebianRoot(t testing.TB, name string, include ...string) string {
 		t.Fatal(err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err != nil {
-		removeRoot(cache)
-		tmp := cache + ".tmp"
-		args := []string{"--variant=minbase"}
-		if len(include) > 0 {
-			args = append(args, "--include="+strings.Join(include, ","))
+	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err == nil {
+		return cache
+	}
+	removeRoot(cache)
+	tmp := cache + ".tmp"
+	args := []string{"--variant=minbase"}
+	if arch != "" {
+		args = append(args, "--arch="+arch, "--foreign")
+	}
+	if len(include) > 0 {
+		args = append(args, "--include="+strings.Join(include, ","))
+	}
+	args = append(args, suite, tmp, mirror)
+	t.Logf("debootstrap %s (cached afterwards in %s)", strings.Join(args, " "), cache)
+	start := time.Now()
+	// Downloads from the mirror fail now and then: try again, with a
+	// pause, before calling it a failure (and say it may be the network).
+	var out []byte
+	for attempt, pause := 1, 5*time.Second; ; attempt, pause = attempt+1, 2*pause {
+		removeRoot(tmp)
+		out, err = exec.Command("debootstrap", args...).CombinedOutput()
+		if err == nil || attempt == 3 {
+			break
 		}
-		args = append(args, suite, tmp, mirror)
-		t.Logf("debootstrap %s (cached afterwards in %s)", strings.Join(args, " "), cache)
-		// Downloads from the mirror fail now and then: try again, with
-		// a pause, before calling it a failure (and say it may be the
-		// network).
-		var out []byte
-		for attempt, pause := 1, 5*time.Second; ; attempt, pause = attempt+1, 2*pause {
-			removeRoot(tmp)
-			out, err = exec.Command("debootstrap", args...).CombinedOutput()
-			if err == nil || attempt == 3 {
-				break
-			}
-			t.Logf("debootstrap attempt %d failed (%v), trying again in %v", attempt, err, pause)
-			time.Sleep(pause)
-		}
+		t.Logf("debootstrap attempt %d failed (%v), trying again in %v", attempt, err, pause)
+		time.Sleep(pause)
+	}
+	if err != nil {
+		t.Fatalf("debootstrap failed 3 times (a mirror or network problem if the log shows failed downloads): %v\n%s", err, out)
+	}
+	if arch != "" {
+		// The second stage configures the packages by running the
+		// root's own programs: foreign ones, through qemu. Nothing is
+		// downloaded any more.
+		first := time.Since(start)
+		out, err = exec.Command("chroot", tmp, "/debootstrap/debootstrap", "--second-stage").CombinedOutput()
 		if err != nil {
-			t.Fatalf("debootstrap failed 3 times (a mirror or network problem if the log shows failed downloads): %v\n%s", err, out)
+			removeRoot(tmp)
+			t.Fatalf("debootstrap --second-stage in the %s root: %v\n%s", arch, err, LastLines(out, 30))
 		}
-		if err := os.Rename(tmp, cache); err != nil {
-			t.Fatal(err)
-		}
+		t.Logf("%s root: first stage %v, second stage (emulated) %v", arch, first.Round(time.Second), (time.Since(start) - first).Round(time.Second))
+	}
+	if err := os.Rename(tmp, cache); err != nil {
+		t.Fatal(err)
 	}
 	return cache
+}
+
+// EnableQemu makes the kernel run the programs of another architecture
+// through qemu-user: it mounts binfmt_misc if nothing has, and registers the
+// entry qemu-user-static ships for systemd-binfmt (/usr/lib/binfmt.d/
+// <name>.conf, e.g. qemu-aarch64) unless one of that name exists. The
+// entry's F flag makes the kernel open qemu once, at registration, so that
+// it also works inside a chroot that has no qemu. The registration is left
+// in place: it is what installing qemu-user-static with binfmt-support does
+// on a Debian machine, and a test running in parallel may be using it.
+func EnableQemu(t testing.TB, name string) {
+	t.Helper()
+	NeedRoot(t)
+	conf, err := os.ReadFile(filepath.Join("/usr/lib/binfmt.d", name+".conf"))
+	if err != nil {
+		t.Skipf("no binfmt entry for %s (Debian package qemu-user-static): %v", name, err)
+	}
+	const dir = "/proc/sys/fs/binfmt_misc"
+	if _, err := os.Stat(filepath.Join(dir, "register")); err != nil {
+		if err := syscall.Mount("binfmt_misc", dir, "binfmt_misc", 0, ""); err != nil && err != syscall.EBUSY {
+			t.Skipf("cannot mount binfmt_misc (kernel without CONFIG_BINFMT_MISC?): %v", err)
+		}
+	}
+	entry := filepath.Join(dir, name)
+	if state, err := os.ReadFile(entry); err == nil {
+		if !strings.HasPrefix(string(state), "enabled") {
+			// Registered but switched off (update-binfmts --disable).
+			if err := os.WriteFile(entry, []byte("1"), 0); err != nil {
+				t.Fatalf("enabling %s: %v", entry, err)
+			}
+		}
+		return
+	}
+	var line string
+	for _, l := range strings.Split(string(conf), "\n") {
+		if strings.HasPrefix(l, ":") {
+			line = l
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "register"), []byte(line), 0); err != nil {
+		// A parallel test may have registered it in between.
+		if _, statErr := os.Stat(entry); statErr != nil {
+			t.Fatalf("registering %s with binfmt_misc: %v", name, err)
+		}
+	}
+}
+
+// LastLines returns the last n lines of a command's output, for a failure
+// message.
+func LastLines(b []byte, n int) string {
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // removeRoot removes a root made by debootstrap. A debootstrap that failed
