@@ -343,13 +343,22 @@ func (c engineCLI) waitLog(t *testing.T, name, want string) {
 	}
 }
 
-// exitCode waits for the container to end and returns its exit code.
+// exitCode waits up to a minute for the container to end and returns its
+// exit code. (Not `wait`, which would wait for ever when the init under
+// test fails to end it.)
 func (c engineCLI) exitCode(t *testing.T, name string) int {
 	t.Helper()
-	out := strings.TrimSpace(c.must(t, "wait", name))
-	n, err := strconv.Atoi(out)
+	var state string
+	if !waitUntil(time.Minute, func() bool {
+		out, _ := c("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name)
+		state = strings.TrimSpace(out)
+		return strings.HasPrefix(state, "exited ")
+	}) {
+		t.Fatalf("%s has not exited after a minute: %q", name, state)
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(state, "exited "))
 	if err != nil {
-		t.Fatalf("wait %s: %q", name, out)
+		t.Fatalf("inspect %s: %q", name, state)
 	}
 	return n
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -101,11 +103,14 @@ func TestPipInForeignDebian(t *testing.T) {
 			}
 			must := func(args ...string) string {
 				t.Helper()
-				out, err := in(args...).CombinedOutput()
-				if err != nil {
-					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, testbin.LastLines(out, 40))
+				var out bytes.Buffer
+				c := in(args...)
+				c.Stdout, c.Stderr = &out, &out
+				if code := runBounded(t, c, 15*time.Minute); code != 0 {
+					err := fmt.Errorf("exit status %d", code)
+					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, testbin.LastLines(out.Bytes(), 40))
 				}
-				return string(out)
+				return out.String()
 			}
 			t.Logf("uname -m in the root: %s", strings.TrimSpace(must("uname", "-m")))
 			// The tags this interpreter accepts, as pip computes them.
@@ -137,8 +142,8 @@ func TestPipInForeignDebian(t *testing.T) {
 			var stderr bytes.Buffer
 			v := in("/venv/bin/dumb-init", "-V")
 			v.Stderr = &stderr
-			if err := v.Run(); err != nil || stderr.String() != "dumb-init v"+release.Version()+"\n" {
-				t.Errorf("-V: %v %q", err, stderr.String())
+			if code := runBounded(t, v, time.Minute); code != 0 || stderr.String() != "dumb-init v"+release.Version()+"\n" {
+				t.Errorf("-V: exit %d %q", code, stderr.String())
 			}
 			st := in("/venv/bin/dumb-init", "sh", "-c", "exit 3")
 			if code := runBounded(t, st, time.Minute); code != 3 {
@@ -153,9 +158,9 @@ func TestPipInForeignDebian(t *testing.T) {
 	}
 }
 
-// runBounded runs c and returns its exit status; after limit it shows the
-// processes still running (emulation is slow, but never that slow) and
-// kills them.
+// runBounded runs c and returns its exit status. Emulation is slow, but
+// never minutes slow for these commands: after limit it shows the
+// processes still running with their signal state and kills them.
 func runBounded(t *testing.T, c *exec.Cmd, limit time.Duration) int {
 	t.Helper()
 	if err := c.Start(); err != nil {
@@ -167,12 +172,18 @@ func runBounded(t *testing.T, c *exec.Cmd, limit time.Duration) int {
 	case <-done:
 		return c.ProcessState.ExitCode()
 	case <-time.After(limit):
-		ps, _ := exec.Command("ps", "-eo", "pid,ppid,stat,wchan:20,args", "--forest").Output()
-		t.Errorf("%s still running after %v; processes:\n%s", strings.Join(c.Args, " "), limit, ps)
-		c.Process.Kill()
-		<-done
-		return -1
 	}
+	var state strings.Builder
+	for _, pid := range append([]int{c.Process.Pid}, testbin.Descendants(c.Process.Pid)...) {
+		cmdline, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		fmt.Fprintf(&state, "%d %s: state %s, pending %s/%s, blocked %s, caught %s\n", pid,
+			strings.ReplaceAll(string(bytes.TrimRight(cmdline, "\x00")), "\x00", " "), testbin.State(pid),
+			testbin.Status(pid, "SigPnd"), testbin.Status(pid, "ShdPnd"), testbin.Status(pid, "SigBlk"), testbin.Status(pid, "SigCgt"))
+	}
+	t.Errorf("%s still running after %v:\n%s", strings.Join(c.Args, " "), limit, state.String())
+	_ = syscall.Kill(c.Process.Pid, syscall.SIGKILL)
+	<-done
+	return -1
 }
 
 // overlayRoot mounts a writable overlay of the cached root (which stays
@@ -285,8 +296,9 @@ echo "left=$left zombies=$(grep -l '^State:[[:space:]]*Z' /proc/[0-9]*/status 2>
 	c := exec.Command("unshare", "--pid", "--fork", "--mount", "--kill-child", "chroot", m,
 		"/bin/sh", "-c", `mount -t proc proc /proc && exec /venv/bin/dumb-init /bin/sh -c "$0"`, script)
 	c.Env = env
-	out, err := c.Output()
-	if err != nil || string(out) != "left=1 zombies=0\n" {
-		t.Errorf("as PID 1: %v %q, want no orphan or zombie left", err, out)
+	var out bytes.Buffer
+	c.Stdout = &out
+	if code := runBounded(t, c, 2*time.Minute); code != 0 || out.String() != "left=1 zombies=0\n" {
+		t.Errorf("as PID 1: exit %d %q, want no orphan or zombie left", code, out.String())
 	}
 }
