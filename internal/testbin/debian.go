@@ -2,10 +2,12 @@ package testbin
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -84,31 +86,91 @@ func debianRoot(t testing.TB, arch, name string, include []string) string {
 	if _, err := exec.LookPath("debootstrap"); err != nil {
 		t.Skip("debootstrap not installed (Debian package debootstrap)")
 	}
-	mirror, suite := aptMirror()
-	if mirror == "" || suite == "" {
+	if mirror, suite := aptMirror(); mirror == "" || suite == "" {
 		t.Skip("no Debian mirror found in the apt sources")
 	}
+	root, err := makeRoot(arch, name, include, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// StartForeignDebianRoots starts making the foreign roots that are not
+// cached yet (each as ForeignDebianRoot would), all at once, in the
+// background, and returns a function that waits until they are done and
+// then reports their progress through logf. Most of the work is emulated
+// and each second stage is one chain of processes, so making them together
+// takes about the time of the slowest instead of their sum, whatever go
+// test's -parallel is. Failures are only reported: the tests that need
+// a root call ForeignDebianRoot, which tries again and fails properly.
+// arches maps each Debian architecture to its binfmt entry ("" for one the
+// kernel runs itself); name gives each root's cache name. Without root or
+// debootstrap it does nothing.
+func StartForeignDebianRoots(name func(arch string) string, include []string, arches map[string]string) (wait func(logf func(string, ...any))) {
+	var (
+		mu   sync.Mutex
+		logs []string
+		wg   sync.WaitGroup
+	)
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		logs = append(logs, fmt.Sprintf(format, args...))
+	}
+	_, noDebootstrap := exec.LookPath("debootstrap")
+	if mirror, suite := aptMirror(); os.Geteuid() == 0 && noDebootstrap == nil && mirror != "" && suite != "" {
+		for arch, qemu := range arches {
+			if qemu != "" {
+				if missing, err := enableQemu(qemu); missing != "" || err != nil {
+					continue // the test of this architecture says why
+				}
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := makeRoot(arch, name(arch), include, logf); err != nil {
+					logf("making the %s root: %v", arch, err)
+				}
+			}()
+		}
+	}
+	return func(report func(string, ...any)) {
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, l := range logs {
+			report("%s", l)
+		}
+		logs = nil
+	}
+}
+
+// makeRoot returns the cached root name, making it first if needed (arch ""
+// for the machine's own architecture). logf reports progress.
+func makeRoot(arch, name string, include []string, logf func(string, ...any)) (string, error) {
+	mirror, suite := aptMirror()
 	cacheDir, err := os.UserCacheDir()
 	if err != nil {
 		cacheDir = os.TempDir()
 	}
 	cache := filepath.Join(cacheDir, "dumb-init-tests", suite+"-"+name)
 	if err := os.MkdirAll(filepath.Dir(cache), 0o755); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	// Test packages run in parallel processes (distcheck and the
 	// container tests want the same root): one makes it, the others wait.
 	lock, err := os.OpenFile(cache+".lock", os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer lock.Close()
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	if _, err := os.Stat(filepath.Join(cache, "usr", "bin", "dpkg")); err == nil {
-		return cache
+		return cache, nil
 	}
 	removeRoot(cache)
 	tmp := cache + ".tmp"
@@ -120,7 +182,7 @@ func debianRoot(t testing.TB, arch, name string, include []string) string {
 		args = append(args, "--include="+strings.Join(include, ","))
 	}
 	args = append(args, suite, tmp, mirror)
-	t.Logf("debootstrap %s (cached afterwards in %s)", strings.Join(args, " "), cache)
+	logf("debootstrap %s (cached afterwards in %s)", strings.Join(args, " "), cache)
 	start := time.Now()
 	// Downloads from the mirror fail now and then: try again, with a
 	// pause, before calling it a failure (and say it may be the network).
@@ -131,11 +193,11 @@ func debianRoot(t testing.TB, arch, name string, include []string) string {
 		if err == nil || attempt == 3 {
 			break
 		}
-		t.Logf("debootstrap attempt %d failed (%v), trying again in %v", attempt, err, pause)
+		logf("debootstrap attempt %d failed (%v), trying again in %v", attempt, err, pause)
 		time.Sleep(pause)
 	}
 	if err != nil {
-		t.Fatalf("debootstrap failed 3 times (a mirror or network problem if the log shows failed downloads): %v\n%s", err, out)
+		return "", fmt.Errorf("debootstrap failed 3 times (a mirror or network problem if the log shows failed downloads): %v\n%s", err, out)
 	}
 	if arch != "" {
 		// The second stage configures the packages by running the
@@ -145,14 +207,14 @@ func debianRoot(t testing.TB, arch, name string, include []string) string {
 		out, err = exec.Command("chroot", tmp, "/debootstrap/debootstrap", "--second-stage").CombinedOutput()
 		if err != nil {
 			removeRoot(tmp)
-			t.Fatalf("debootstrap --second-stage in the %s root: %v\n%s", arch, err, LastLines(out, 30))
+			return "", fmt.Errorf("debootstrap --second-stage in the %s root: %v\n%s", arch, err, LastLines(out, 30))
 		}
-		t.Logf("%s root: first stage %v, second stage (emulated) %v", arch, first.Round(time.Second), (time.Since(start) - first).Round(time.Second))
+		logf("%s root: first stage %v, second stage (emulated) %v", arch, first.Round(time.Second), (time.Since(start) - first).Round(time.Second))
 	}
 	if err := os.Rename(tmp, cache); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	return cache
+	return cache, nil
 }
 
 // EnableQemu makes the kernel run the programs of another architecture
@@ -166,14 +228,32 @@ func debianRoot(t testing.TB, arch, name string, include []string) string {
 func EnableQemu(t testing.TB, name string) {
 	t.Helper()
 	NeedRoot(t)
-	conf, err := os.ReadFile(filepath.Join("/usr/lib/binfmt.d", name+".conf"))
+	missing, err := enableQemu(name)
+	if missing != "" {
+		t.Skip(missing)
+	}
 	if err != nil {
-		t.Skipf("no binfmt entry for %s (Debian package qemu-user-static): %v", name, err)
+		t.Fatal(err)
+	}
+}
+
+// enableQemu is EnableQemu: missing says what this machine lacks for it,
+// err what went wrong otherwise.
+func enableQemu(name string) (missing string, err error) {
+	conf, err := os.ReadFile(filepath.Join("/usr/lib/binfmt.d", name+".conf"))
+	if line, ok := hostArchEntries[name]; ok && err != nil {
+		if _, err := os.Stat(hostArchQemu[name]); err != nil {
+			return hostArchQemu[name] + " not installed (Debian package qemu-user-static)", nil
+		}
+		conf, err = []byte(line), nil
+	}
+	if err != nil {
+		return fmt.Sprintf("no binfmt entry for %s (Debian package qemu-user-static): %v", name, err), nil
 	}
 	const dir = "/proc/sys/fs/binfmt_misc"
 	if _, err := os.Stat(filepath.Join(dir, "register")); err != nil {
 		if err := syscall.Mount("binfmt_misc", dir, "binfmt_misc", 0, ""); err != nil && err != syscall.EBUSY {
-			t.Skipf("cannot mount binfmt_misc (kernel without CONFIG_BINFMT_MISC?): %v", err)
+			return fmt.Sprintf("cannot mount binfmt_misc (kernel without CONFIG_BINFMT_MISC?): %v", err), nil
 		}
 	}
 	entry := filepath.Join(dir, name)
@@ -181,10 +261,10 @@ func EnableQemu(t testing.TB, name string) {
 		if !strings.HasPrefix(string(state), "enabled") {
 			// Registered but switched off (update-binfmts --disable).
 			if err := os.WriteFile(entry, []byte("1"), 0); err != nil {
-				t.Fatalf("enabling %s: %v", entry, err)
+				return "", fmt.Errorf("enabling %s: %v", entry, err)
 			}
 		}
-		return
+		return "", nil
 	}
 	var line string
 	for _, l := range strings.Split(string(conf), "\n") {
@@ -195,10 +275,23 @@ func EnableQemu(t testing.TB, name string) {
 	if err := os.WriteFile(filepath.Join(dir, "register"), []byte(line), 0); err != nil {
 		// A parallel test may have registered it in between.
 		if _, statErr := os.Stat(entry); statErr != nil {
-			t.Fatalf("registering %s with binfmt_misc: %v", name, err)
+			return "", fmt.Errorf("registering %s with binfmt_misc: %v", name, err)
 		}
 	}
+	return "", nil
 }
+
+// hostArchEntries are binfmt_misc entries qemu-user-static does not ship
+// because an x86-64 kernel normally runs those programs itself: 32-bit x86
+// (i386). Registered only where that is not so (a kernel without its IA32
+// emulation), they hand such programs to qemu instead of failing with
+// ENOEXEC. The magic and mask are qemu's own (scripts/qemu-binfmt-conf.sh):
+// an ELF32, little-endian, executable or shared object, machine EM_386.
+var hostArchEntries = map[string]string{
+	"qemu-i386": `:qemu-i386:M::\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00:\xff\xff\xff\xff\xff\xfe\xfe\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-i386-static:F`,
+}
+
+var hostArchQemu = map[string]string{"qemu-i386": "/usr/bin/qemu-i386-static"}
 
 // LastLines returns the last n lines of a command's output, for a failure
 // message.
