@@ -103,7 +103,7 @@ func emulator(t *testing.T, tg release.Target) []string {
 		// i386 runs natively on x86-64 only where the kernel has its
 		// 32-bit emulation on (some hypervisors cannot offer it), and
 		// qemu-i386 cannot run Go's 386 runtime.
-		if err := exec.Command(filepath.Join(dist, tg.BinaryName()), "-V").Run(); errors.Is(err, syscall.ENOEXEC) {
+		if err := exec.Command(filepath.Join(dist, tg.BinaryName()), "-V").Run(); errors.Is(err, syscall.ENOEXEC) || testbin.QemuRegistered("qemu-i386") {
 			t.Skipf("this kernel cannot execute 32-bit x86 programs (%v: IA32 emulation is off or unavailable under this hypervisor) and qemu-i386 cannot run Go's 386 runtime; the %s binary is checked statically only", err, tg.Deb)
 		}
 		return nil

@@ -281,6 +281,22 @@ func enableQemu(name string) (missing string, err error) {
 	return "", nil
 }
 
+// QemuRegistered reports whether binfmt_misc hands programs to the enabled
+// entry name (e.g. qemu-i386: 32-bit x86 programs then run under qemu, not
+// natively).
+func QemuRegistered(name string) bool {
+	state, err := os.ReadFile(filepath.Join("/proc/sys/fs/binfmt_misc", name))
+	return err == nil && strings.HasPrefix(string(state), "enabled")
+}
+
+// UnregisterQemu removes the binfmt_misc entry name, for the entries of
+// hostArchEntries, which a machine does not normally have.
+func UnregisterQemu(name string) {
+	if _, ok := hostArchEntries[name]; ok {
+		_ = os.WriteFile(filepath.Join("/proc/sys/fs/binfmt_misc", name), []byte("-1"), 0)
+	}
+}
+
 // hostArchEntries are binfmt_misc entries qemu-user-static does not ship
 // because an x86-64 kernel normally runs those programs itself: 32-bit x86
 // (i386). Registered only where that is not so (a kernel without its IA32
