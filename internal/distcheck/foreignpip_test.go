@@ -112,8 +112,8 @@ func TestPipInForeignDebian(t *testing.T) {
 			continue
 		}
 		t.Run(c.name, func(t *testing.T) {
-			// Making the roots is emulated work that waits on the
-			// mirror and one CPU each: in parallel.
+			// Each works in an emulated userland, mostly on one
+			// CPU: in parallel.
 			t.Parallel()
 			tg, ok := release.Find(c.deb)
 			if !ok {

@@ -69,19 +69,26 @@ func readFile(t *testing.T, p string) string {
 func TestWorkingDirectories(t *testing.T) {
 	modes(t, func(t *testing.T, env []string) {
 		dir, _ := filepath.EvalSymlinks(t.TempDir())
-		r := runIn(t, dir, env, "sh", "-c", "readlink /proc/$PPID/cwd && readlink /proc/$$/cwd")
+		// The init leaves its directory right after the fork, as
+		// 1.2.5 does, so the child may look before it has: the
+		// child gives it up to 5 s.
+		r := runIn(t, dir, env, "sh", "-c", leftDirectory+"; readlink /proc/$PPID/cwd && readlink /proc/$$/cwd")
 		if r.code != 0 || r.stdout != "/\n"+dir+"\n" {
 			t.Errorf("code %d stdout %q, want init in / and child in %s", r.code, r.stdout, dir)
 		}
 	})
 }
 
+// leftDirectory is shell that waits up to 5 s for the parent (the init) to
+// be in /, without a single quote (it goes inside one).
+const leftDirectory = `i=0; while [ "$(readlink /proc/$PPID/cwd)" != / ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); done`
+
 // A directory that cannot be reached by its path any more (removed while
 // we are in it) is inherited by the child, and the init still leaves it.
 func TestWorkingDirectoryRemoved(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "gone")
 	os.Mkdir(dir, 0o755)
-	sh := `cd "$1" && rmdir "$1" && exec "$2" sh -c 'readlink /proc/$PPID/cwd; readlink /proc/$$/cwd'`
+	sh := `cd "$1" && rmdir "$1" && exec "$2" sh -c '` + leftDirectory + `; readlink /proc/$PPID/cwd; readlink /proc/$$/cwd'`
 	r := run(t, testbin.CleanEnv(), "sh", "-c", "exec sh -c '"+strings.ReplaceAll(sh, "'", `'\''`)+"' x "+dir+" "+testbin.Init(t))
 	if r.code != 0 || r.stdout != "/\n"+dir+" (deleted)\n" {
 		t.Errorf("code %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
