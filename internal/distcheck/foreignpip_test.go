@@ -150,8 +150,7 @@ func TestPipInForeignDebian(t *testing.T) {
 					c.Stdout, c.Stderr = &out, &out
 					return c
 				}); code != 0 {
-					err := fmt.Errorf("exit status %d", code)
-					t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, testbin.LastLines(out.Bytes(), 40))
+					t.Fatalf("%s: exit status %d\n%s", strings.Join(args, " "), code, testbin.LastLines(out.Bytes(), 40))
 				}
 				return out.String()
 			}

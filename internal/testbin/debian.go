@@ -242,8 +242,11 @@ func EnableQemu(t testing.TB, name string) {
 func enableQemu(name string) (missing string, err error) {
 	conf, err := os.ReadFile(filepath.Join("/usr/lib/binfmt.d", name+".conf"))
 	if line, ok := hostArchEntries[name]; ok && err != nil {
-		if _, err := os.Stat(hostArchQemu[name]); err != nil {
-			return hostArchQemu[name] + " not installed (Debian package qemu-user-static)", nil
+		// The interpreter is the entry's sixth field.
+		if f := strings.Split(line, ":"); len(f) < 7 {
+			return "", fmt.Errorf("malformed binfmt entry %s", line)
+		} else if _, err := os.Stat(f[6]); err != nil {
+			return f[6] + " not installed (Debian package qemu-user-static)", nil
 		}
 		conf, err = []byte(line), nil
 	}
@@ -306,8 +309,6 @@ func UnregisterQemu(name string) {
 var hostArchEntries = map[string]string{
 	"qemu-i386": `:qemu-i386:M::\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00:\xff\xff\xff\xff\xff\xfe\xfe\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff:/usr/bin/qemu-i386-static:F`,
 }
-
-var hostArchQemu = map[string]string{"qemu-i386": "/usr/bin/qemu-i386-static"}
 
 // LastLines returns the last n lines of a command's output, for a failure
 // message.
