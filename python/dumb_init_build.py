@@ -8,10 +8,10 @@ Where the binary comes from:
 
 * release builds (``go run ./cmd/release dist``) pass a prebuilt binary in
   ``DUMB_INIT_BINARY`` and the wheel's platform tags in
-  ``DUMB_INIT_PLATFORM_TAGS`` (dot-separated, from internal/release);
+  ``DUMB_INIT_PLATFORM_TAGS`` (dot-separated, from internal/tooling/release);
 * an sdist install first looks for a prebuilt binary the sdist carries
   (``python/prebuilt/``: the architectures for which PyPI accepts no wheel
-  tag that pip would offer, see internal/release) whose ELF class, byte order
+  tag that pip would offer, see internal/tooling/release) whose ELF class, byte order
   and machine are those of the running interpreter, so that it runs wherever
   the interpreter runs; only when none matches does it compile one with the
   Go toolchain through the same release tool, so it gets exactly the flags of

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/dumb-init/dumb-init/internal/buildflags"
+	"github.com/dumb-init/dumb-init/internal/tooling/buildflags"
 )
 
 func main() {

@@ -1,13 +1,13 @@
 // Command dumb-init is a minimal init for containers. All of its logic lives
-// in internal/cli; this file only connects the process to it.
+// in internal/pid1/cli; this file only connects the process to it.
 package main
 
 import (
 	"os"
 
-	"github.com/dumb-init/dumb-init/internal/cli"
-	"github.com/dumb-init/dumb-init/internal/preempt"
-	"github.com/dumb-init/dumb-init/internal/supervisor"
+	"github.com/dumb-init/dumb-init/internal/pid1/cli"
+	"github.com/dumb-init/dumb-init/internal/pid1/preempt"
+	"github.com/dumb-init/dumb-init/internal/pid1/supervisor"
 )
 
 func main() {

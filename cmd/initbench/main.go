@@ -30,7 +30,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dumb-init/dumb-init/internal/buildflags"
+	"github.com/dumb-init/dumb-init/internal/tooling/buildflags"
 )
 
 // QuickEarlyTrials is the start-up metric's size in -quick runs: per signal

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dumb-init/dumb-init/internal/buildflags"
-	"github.com/dumb-init/dumb-init/internal/testbin"
+	"github.com/dumb-init/dumb-init/internal/tests/testbin"
+	"github.com/dumb-init/dumb-init/internal/tooling/buildflags"
 )
 
 func TestMain(m *testing.M) { os.Exit(testbin.Main(m)) }

@@ -15,7 +15,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/dumb-init/dumb-init/internal/release"
+	"github.com/dumb-init/dumb-init/internal/pid1/procfs"
+	"github.com/dumb-init/dumb-init/internal/tooling/release"
 )
 
 // Metrics are one init's figures. Times are in microseconds unless named
@@ -532,8 +533,8 @@ func storm(c *Config, r *Results) {
 			}
 		}
 		time.Sleep(300 * time.Millisecond)
-		st, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		m.StormSurvived = len(st) > 0 && !strings.Contains(string(st), ") Z ")
+		st, ok := procfs.Read(pid, make([]byte, 512))
+		m.StormSurvived = ok && !st.Dead()
 		m.StormPeakRSS = statusKiB(pid, "VmHWM")
 		got, code := rn.stop()
 		m.StormExit = code

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	dumbinit "github.com/dumb-init/dumb-init"
-	"github.com/dumb-init/dumb-init/internal/manpage"
-	"github.com/dumb-init/dumb-init/internal/release"
+	"github.com/dumb-init/dumb-init/internal/tooling/manpage"
+	"github.com/dumb-init/dumb-init/internal/tooling/release"
 )
 
 func main() {

@@ -18,9 +18,9 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/dumb-init/dumb-init/internal/buildflags"
-	"github.com/dumb-init/dumb-init/internal/debpkg"
-	"github.com/dumb-init/dumb-init/internal/release"
+	"github.com/dumb-init/dumb-init/internal/tooling/buildflags"
+	"github.com/dumb-init/dumb-init/internal/tooling/debpkg"
+	"github.com/dumb-init/dumb-init/internal/tooling/release"
 )
 
 func main() {

@@ -1,0 +1,100 @@
+// Package cli owns the program as a whole: it takes argv, the environment and
+// stderr, parses options, prints help, version and usage errors, and runs the
+// supervisor, returning the exit status. cmd/dumb-init only wires the process
+// into it, so everything here can be tested in-process.
+package cli
+
+import (
+	"io"
+
+	dumbinit "github.com/dumb-init/dumb-init"
+
+	"github.com/dumb-init/dumb-init/internal/pid1/diag"
+	"github.com/dumb-init/dumb-init/internal/pid1/envlist"
+	"github.com/dumb-init/dumb-init/internal/pid1/options"
+	"github.com/dumb-init/dumb-init/internal/pid1/signals"
+	"github.com/dumb-init/dumb-init/internal/pid1/supervisor"
+)
+
+// Main runs dumb-init with argv and env, writing its own messages to stderr
+// and the output that scripts read (--list-signals, and help and version in
+// tini's mode, as tini prints them) to stdout. sigs must come from
+// supervisor.Catch, called as early as possible; it may be nil when the
+// caller knows no command will run (tests of the parser).
+func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals) int {
+	getenv := func(name string) (string, bool) { return envlist.Lookup(env, name) }
+	opts, err := options.Parse(argv, getenv)
+	log := &diag.Log{W: stderr}
+	if err != nil {
+		log.Plain(err.Error() + "\n")
+		return supervisor.ExitUsage
+	}
+	argv0 := "dumb-init"
+	if len(argv) > 0 {
+		argv0 = argv[0]
+	}
+	out := &diag.Log{W: stdout}
+	switch {
+	case opts.Tini && opts.Action == options.Help:
+		out.Plain(options.TiniHelpText(argv0))
+		return 0
+	case opts.Tini && opts.Action == options.Version:
+		out.Plain(options.TiniVersionLine())
+		return 0
+	case opts.Action == options.Help:
+		log.Plain(options.HelpText(argv0))
+		return 0
+	case opts.Action == options.Version:
+		log.Plain(options.VersionLine())
+		return 0
+	case opts.Action == options.ListSignals:
+		out.Plain(signals.ListText())
+		return 0
+	case opts.Action == options.License:
+		out.Plain(dumbinit.License)
+		return 0
+	}
+	log.Debug = opts.Verbose
+	if opts.VerboseFromEnv {
+		log.Debugf("Running in debug mode.")
+	}
+	if opts.SingleChildFromEnv {
+		log.Debugf("Not running in setsid mode.")
+	}
+	if sigs == nil {
+		sigs = supervisor.Catch()
+	}
+	cfg := supervisor.Config{
+		Command:     opts.Command,
+		Env:         env,
+		SingleChild: opts.SingleChild,
+		Rewrite:     &opts.Rewrite,
+		Log:         log,
+		Tini:        opts.Tini,
+		Group:       opts.Group,
+		Warn:        opts.Tini && opts.Verbosity >= 1,
+		WarnReap:    opts.WarnReap,
+		Grace:       opts.Grace,
+		WaitAll:     opts.WaitAll,
+		Pdeathsig:   opts.Pdeathsig,
+		Pause:       opts.Pause,
+		ExitStatus:  opts.Remap.Apply,
+	}
+	// Subreaper by default only where a mode needs it to see its
+	// subtree (--wait-all and --grace wait for every descendant, --pause
+	// reaps them); otherwise orphans keep going to whoever adopts them
+	// today.
+	switch opts.Subreaper {
+	case options.On:
+		cfg.Subreaper = true
+	case options.Default:
+		cfg.Subreaper = opts.WaitAll || opts.Pause || opts.Grace > 0
+	}
+	for _, d := range opts.Delay {
+		if d > 0 {
+			cfg.Delay = &opts.Delay
+			break
+		}
+	}
+	return supervisor.Run(cfg, sigs)
+}
