@@ -35,10 +35,10 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 	}
 	out := &diag.Log{W: stdout}
 	switch {
-	case opts.Tini && opts.Action == options.Help:
+	case opts.Action == options.HelpTini:
 		out.Plain(options.TiniHelpText(argv0))
 		return 0
-	case opts.Tini && opts.Action == options.Version:
+	case opts.Action == options.VersionTini:
 		out.Plain(options.TiniVersionLine())
 		return 0
 	case opts.Action == options.Help:
@@ -65,30 +65,16 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 		sigs = supervisor.Catch()
 	}
 	cfg := supervisor.Config{
-		Command:     opts.Command,
-		Env:         env,
-		SingleChild: opts.SingleChild,
-		Rewrite:     &opts.Rewrite,
-		Log:         log,
-		Tini:        opts.Tini,
-		Group:       opts.Group,
-		Warn:        opts.Tini && opts.Verbosity >= 1,
-		WarnReap:    opts.WarnReap,
-		Grace:       opts.Grace,
-		WaitAll:     opts.WaitAll,
-		Pdeathsig:   opts.Pdeathsig,
-		Pause:       opts.Pause,
-		ExitStatus:  opts.Remap.Apply,
-	}
-	// Subreaper by default only where a mode needs it to see its
-	// subtree (--wait-all and --grace wait for every descendant, --pause
-	// reaps them); otherwise orphans keep going to whoever adopts them
-	// today.
-	switch opts.Subreaper {
-	case options.On:
-		cfg.Subreaper = true
-	case options.Default:
-		cfg.Subreaper = opts.WaitAll || opts.Pause || opts.Grace > 0
+		Command:    opts.Command,
+		Env:        env,
+		Rewrite:    &opts.Rewrite,
+		Log:        log,
+		Policy:     policyOf(&opts),
+		Grace:      opts.Grace,
+		WaitAll:    opts.WaitAll,
+		Pdeathsig:  opts.Pdeathsig,
+		Pause:      opts.Pause,
+		ExitStatus: opts.Remap.Apply,
 	}
 	for _, d := range opts.Delay {
 		if d > 0 {

@@ -124,10 +124,10 @@ func TestParseTini(t *testing.T) {
 	if o, _ := parse("dumb-init", []string{"DUMB_INIT_TINI=1", "DUMB_INIT_GRACE=2s"}, "-g", "x"); !o.Tini || !o.Group || o.Grace != 2*clock.Second {
 		t.Errorf("DUMB_INIT_TINI: %+v", o)
 	}
-	if o, _ := parse("dumb-init", nil, "--tini", "--version"); !o.Tini || o.Action != Version {
+	if o, _ := parse("dumb-init", nil, "--tini", "--version"); !o.Tini || o.Action != VersionTini {
 		t.Errorf("--tini --version: %+v", o)
 	}
-	if o, _ := parse("tini-static", nil, "-h", "-x"); o.Action != Help {
+	if o, _ := parse("tini-static", nil, "-h", "-x"); o.Action != HelpTini {
 		t.Errorf("-h: %+v", o)
 	}
 	for _, bad := range [][]string{{"-x", "a"}, {"-p"}, {"-e", "256", "a"}, {"-p", "NOPE", "a"}, {}, {"--version", "a"}, {"--"}} {

@@ -31,6 +31,10 @@ const (
 	ListSignals
 	// License prints the license and exits 0 (tini's -l).
 	License
+	// HelpTini prints tini's help, as tini does: on stdout, exit 0.
+	HelpTini
+	// VersionTini prints tini's version line on stdout, exit 0.
+	VersionTini
 )
 
 // Switch is an on/off setting that can also be left to its default.

@@ -43,7 +43,7 @@ func TiniVersionLine() string {
 func parseTini(argv0 string, args []string, getenv func(string) (string, bool)) (Options, error) {
 	o := Options{Tini: true, Verbosity: 1}
 	if len(args) == 1 && args[0] == "--version" {
-		o.Action = Version
+		o.Action = VersionTini
 		return o, nil
 	}
 	fail := func(msg string) (Options, error) {
@@ -76,7 +76,7 @@ func parseTini(argv0 string, args []string, getenv func(string) (string, bool)) 
 			}
 			switch c {
 			case 'h':
-				o.Action = Help
+				o.Action = HelpTini
 				return o, nil
 			case 'l':
 				o.Action = License
@@ -166,11 +166,11 @@ is not found, 1 for a usage error.
 func (o Options) tiniArgs() []string {
 	out := []string{"--tini"}
 	switch o.Action {
-	case Help:
+	case HelpTini:
 		return append(out, "-h")
 	case License:
 		return append(out, "-l")
-	case Version:
+	case VersionTini:
 		return append(out, "--version")
 	}
 	if o.Subreaper == On {

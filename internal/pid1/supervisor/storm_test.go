@@ -40,11 +40,10 @@ func TestStormLeavesGoroutineCount(t *testing.T) {
 	var delay [signals.NSig]clock.Duration
 	delay[syscall.SIGWINCH] = 20 * clock.Millisecond
 	cfg := Config{
-		Command:     []string{"/bin/sh", "-c", `trap "" HUP USR1 USR2 WINCH 40; while :; do sleep 1 & wait $!; done`},
-		Env:         os.Environ(),
-		SingleChild: true,
-		Log:         &diag.Log{},
-		Delay:       &delay,
+		Command: []string{"/bin/sh", "-c", `trap "" HUP USR1 USR2 WINCH 40; while :; do sleep 1 & wait $!; done`},
+		Env:     os.Environ(),
+		Log:     &diag.Log{},
+		Delay:   &delay,
 	}
 	status := make(chan int, 1)
 	go func() { status <- Run(cfg, sigs) }()

@@ -35,25 +35,14 @@ const (
 type Config struct {
 	Command []string
 	// Env is the child's environment.
-	Env []string
-	// SingleChild: no setsid, signals to the child alone.
-	SingleChild bool
-	Rewrite     *signals.Table
-	Log         *diag.Log
+	Env     []string
+	Rewrite *signals.Table
+	Log     *diag.Log
+	// Policy holds what the mode decides.
+	Policy Policy
 
 	// The extensions; their zero values keep dumb-init 1.2.5's behaviour.
 
-	// Tini: tini's model. The child gets a process group of its own
-	// (and the terminal's foreground), signals go to it alone unless
-	// Group, nothing is sent when it exits, job-control signals do not
-	// stop the init (SIGTTIN and SIGTTOU are dropped, as tini ignores
-	// them), and exec failures exit 127 or 126.
-	Tini, Group bool
-	// Warn: tini's warnings (verbosity 1 and up); WarnReap: tini's -w.
-	Warn, WarnReap bool
-	// Subreaper registers the init as child subreaper when it is not
-	// PID 1.
-	Subreaper bool
 	// Grace: how long remaining processes get once the child has exited
 	// before they are killed.
 	Grace clock.Duration
@@ -71,18 +60,12 @@ type Config struct {
 }
 
 type supervisor struct {
-	cfg   Config
-	log   *diag.Log
-	sigs  *Signals
-	child int
-	// setsid: 1.2.5's default mode, the child leads a session of its
-	// own (neither -c nor tini mode).
-	setsid bool
-	// ownGroup: the child leads a process group of its own (setsid or
-	// tini mode), so its pid is also the group id.
-	ownGroup bool
-	// toGroup: signals go to the child's group, not the child alone.
-	toGroup bool
+	cfg Config
+	// policy is cfg.Policy: what the mode decides.
+	policy Policy
+	log    *diag.Log
+	sigs   *Signals
+	child  int
 	// adopts: orphans become our children (PID 1 or subreaper).
 	adopts bool
 	// ignoreOnce marks the SIGHUP and SIGCONT the kernel sends when the
@@ -101,15 +84,12 @@ type supervisor struct {
 // Run starts the command and supervises it until it exits, returning the
 // status the init must exit with.
 func Run(cfg Config, sigs *Signals) int {
-	s := &supervisor{cfg: cfg, log: cfg.Log, sigs: sigs}
+	s := &supervisor{cfg: cfg, policy: cfg.Policy, log: cfg.Log, sigs: sigs}
 	if s.cfg.Rewrite == nil {
 		s.cfg.Rewrite = new(signals.Table)
 	}
-	s.setsid = !cfg.SingleChild && !cfg.Tini
-	s.ownGroup = s.setsid || cfg.Tini
-	s.toGroup = s.setsid || (cfg.Tini && cfg.Group)
 	s.adopts = unix.Getpid() == 1
-	if cfg.Subreaper && !s.adopts {
+	if s.policy.Subreaper && !s.adopts {
 		// Before the child exists, so that every orphan of its subtree,
 		// from the first, is re-parented to us.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
@@ -119,7 +99,7 @@ func Run(cfg Config, sigs *Signals) int {
 			s.log.Debugf("Registered as child subreaper.")
 		}
 	}
-	if cfg.Warn && !s.adopts && !cfg.Pause {
+	if s.policy.WarnNotReaper && !s.adopts {
 		s.log.Errorf("warning: not PID 1 and not a child subreaper, so orphans of the command are not ours to reap (use -s or TINI_SUBREAPER).")
 	}
 	if cfg.Pdeathsig != 0 {
@@ -132,7 +112,7 @@ func Run(cfg Config, sigs *Signals) int {
 		return s.pause()
 	}
 
-	if s.setsid {
+	if s.policy.NewSession {
 		// Detach before starting the child: the child's TIOCSCTTY needs
 		// the terminal to have no session, and the SIGHUP/SIGCONT this
 		// may cause must reach the init before there is anyone to
@@ -150,9 +130,9 @@ func Run(cfg Config, sigs *Signals) int {
 			return ExitUsage
 		}
 		s.log.Errorf("%s: %s", cfg.Command[0], errno)
-		if cfg.Tini {
-			// tini's child exits with the shell's codes for a
-			// command that is not there or cannot be run.
+		if s.policy.ShellExecStatuses {
+			// The shell's codes for a command that is not there or
+			// cannot be run.
 			switch errno {
 			case syscall.ENOENT:
 				return 127
@@ -165,10 +145,10 @@ func Run(cfg Config, sigs *Signals) int {
 	}
 	s.child = pid
 	s.log.Debugf("Child spawned with PID %d.", pid)
-	if cfg.Tini {
+	if s.policy.ForegroundChild {
 		s.takeForeground()
 	}
-	if s.setsid {
+	if s.policy.NewSession {
 		if refusal != 0 {
 			s.log.Debugf("Unable to attach to controlling tty (errno=%d %s).", int(refusal), refusal)
 		}
@@ -196,8 +176,7 @@ func (s *supervisor) askParentDeathSignal(sig syscall.Signal) {
 	}
 }
 
-// takeForeground gives the terminal to the child's group in tini mode, as
-// tini does, and wakes the child if it touched the terminal before it had
+// takeForeground gives the terminal to the child's group, and wakes the child if it touched the terminal before it had
 // it (it was stopped by SIGTTIN or SIGTTOU in that instant).
 func (s *supervisor) takeForeground() {
 	if !tty.Foreground(s.child) {
@@ -218,11 +197,10 @@ func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
 	pid, refusal, err = spawn(s.cfg.Command, s.cfg.Env, spawnAttr{
 		// setsid makes the child leader of a new session and process
 		// group, so one kill(-pid) reaches all of it.
-		setsid:       s.setsid,
-		takeTerminal: s.setsid,
-		// tini puts the child in a process group of its own (and
-		// not in a session of its own).
-		setpgid: s.cfg.Tini,
+		setsid:       s.policy.NewSession,
+		takeTerminal: s.policy.NewSession,
+		// A process group of its own, in the init's session.
+		setpgid: s.policy.NewProcessGroup,
 	})
 	if cerr := unix.Chdir("/"); cerr != nil {
 		s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(errnoOf(cerr)), cerr)
@@ -273,8 +251,7 @@ func (s *supervisor) handle(sig syscall.Signal) {
 		s.log.Debugf("Ignoring tty hand-off signal %d.", int(sig))
 		return
 	}
-	if s.cfg.Tini && (sig == syscall.SIGTTIN || sig == syscall.SIGTTOU) {
-		// tini ignores these two; a background init must not stop.
+	if s.policy.DropTerminalIOStops && (sig == syscall.SIGTTIN || sig == syscall.SIGTTOU) {
 		s.log.Debugf("Not forwarding signal %d to children (ignored).", int(sig))
 		return
 	}
@@ -289,7 +266,7 @@ func (s *supervisor) deliver(sig syscall.Signal) {
 	s.forward(sig, s.log)
 	switch sig {
 	case syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN:
-		if s.cfg.Tini {
+		if !s.policy.StopSelfOnJobControl {
 			return
 		}
 		// Catching these signals disabled their default action (stop),
@@ -323,18 +300,11 @@ func (s *supervisor) forward(sig syscall.Signal, log *diag.Log) {
 		return
 	}
 	target := s.child
-	if s.toGroup {
+	if s.policy.SignalGroup {
 		target = -s.child
 	}
 	_ = unix.Kill(target, to)
 	log.Debugf("Forwarded signal %d to children.", int(to))
-}
-
-// closingTerm reports whether the child's group gets SIGTERM when the child
-// exits: in setsid mode, as the original does, unless --wait-all asks to
-// let the rest run on.
-func (s *supervisor) closingTerm() bool {
-	return s.setsid && !s.cfg.WaitAll
 }
 
 // reap collects every child that has exited. When the direct child is among
@@ -361,7 +331,7 @@ func (s *supervisor) reap() {
 	}
 	// Orphans are looked at before they are collected only when their
 	// name is to be logged (the name goes with the zombie).
-	named := s.log.Debug || s.cfg.WarnReap
+	named := s.log.Debug || s.policy.WarnReaped
 	for {
 		if s.childDone && !s.drain.active && !s.cfg.Pause {
 			// As the original: exit as soon as the child is reaped.
@@ -401,7 +371,7 @@ func (s *supervisor) reap() {
 		}
 		if named {
 			s.log.Debugf("Reaped orphan PID %d (%s), status %d.", pid, name, status)
-			if s.cfg.WarnReap && s.cfg.Warn {
+			if s.policy.WarnReaped {
 				s.log.Errorf("warning: reaped zombie PID %d (%s).", pid, name)
 			}
 		}
@@ -412,12 +382,9 @@ func (s *supervisor) reap() {
 // it) when the direct child has exited.
 func (s *supervisor) closeChild(log *diag.Log) {
 	switch {
-	case s.closingTerm():
+	case s.policy.ClosingTerm:
 		s.forward(syscall.SIGTERM, log)
-	case s.cfg.SingleChild && !s.cfg.Tini && !s.cfg.WaitAll:
-		// The original sends SIGTERM to the dead child's pid here;
-		// the pid may already belong to someone else, so we don't,
-		// but keep its log line for those who parse it.
+	case s.policy.ClosingTermLineOnly:
 		log.Debugf("Forwarded signal %d to children.", int(syscall.SIGTERM))
 	}
 }
