@@ -23,7 +23,9 @@ type Log struct {
 }
 
 // Debugf writes a debug line when debugging is on. The format takes %d (an
-// int), %s (a string or syscall.Errno) and %%; the newline is added. No
+// int or a signal), %s (a string or an error) and %%; the newline is added.
+// Formats are checked by `go vet -printf.funcs=Debugf,Errorf,Sprintf` and
+// by TestFormatCalls. No
 // argument escapes, so a call with debugging off allocates nothing: the init
 // logs on every signal and must not grow while it forwards a storm.
 func (l *Log) Debugf(format string, args ...any) {
@@ -88,12 +90,52 @@ func appendValue(out []byte, v any) []byte {
 		return strconv.AppendInt(out, int64(x), 10)
 	case syscall.Signal:
 		return strconv.AppendInt(out, int64(x), 10)
-	case syscall.Errno:
-		return append(out, Strerror(x)...)
 	case string:
 		return append(out, x...)
+	case error:
+		return append(out, ErrorText(x)...)
 	}
 	return append(out, "%!(BADTYPE)"...)
+}
+
+// unwrapper is an error that wraps another (fmt.Errorf's %w, os.PathError).
+type unwrapper interface{ Unwrap() error }
+
+// Errno returns the errno an error carries, looking through wrapping errors,
+// and EIO when it carries none. The init's error paths must never panic on
+// an error of an unexpected type, so none asserts one.
+func Errno(err error) syscall.Errno {
+	for err != nil {
+		if errno, ok := err.(syscall.Errno); ok {
+			return errno
+		}
+		w, ok := err.(unwrapper)
+		if !ok {
+			break
+		}
+		err = w.Unwrap()
+	}
+	return syscall.EIO
+}
+
+// ErrorText is the text of err as the C library would write it: an errno
+// anywhere in the chain as Strerror gives it, any other error as its own
+// text.
+func ErrorText(err error) string {
+	for e := err; e != nil; {
+		if errno, ok := e.(syscall.Errno); ok {
+			return Strerror(errno)
+		}
+		w, ok := e.(unwrapper)
+		if !ok {
+			break
+		}
+		e = w.Unwrap()
+	}
+	if err == nil {
+		return "%!(NIL)"
+	}
+	return err.Error()
 }
 
 // Strerror returns the C library's text for errno, e.g. "No such file or

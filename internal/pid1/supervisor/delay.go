@@ -40,7 +40,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 		if err != nil {
 			// Without a timer, forwarding at once beats losing
 			// the signal.
-			s.log.Errorf("Unable to create a timer for --delay: %s; forwarding signal %d at once.", errnoOf(err), int(sig))
+			s.log.Errorf("Unable to create a timer for --delay: %s; forwarding signal %d at once.", err, int(sig))
 			return false
 		}
 		q.alarm = a

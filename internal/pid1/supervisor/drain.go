@@ -64,7 +64,7 @@ func (d *drain) arm(s *supervisor) {
 	if d.alarm == nil {
 		a, err := clock.NewAlarm()
 		if err != nil {
-			s.log.Errorf("Unable to create a timer: %s; not waiting for the rest.", errnoOf(err))
+			s.log.Errorf("Unable to create a timer: %s; not waiting for the rest.", err)
 			d.active = false
 			return
 		}

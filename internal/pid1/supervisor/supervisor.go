@@ -93,7 +93,7 @@ func Run(cfg Config, sigs *Signals) int {
 		// Before the child exists, so that every orphan of its subtree,
 		// from the first, is re-parented to us.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
-			s.log.Errorf("Unable to register as child subreaper: %s", errnoOf(err))
+			s.log.Errorf("Unable to register as child subreaper: %s", err)
 		} else {
 			s.adopts = true
 			s.log.Debugf("Registered as child subreaper.")
@@ -124,7 +124,7 @@ func Run(cfg Config, sigs *Signals) int {
 
 	pid, refusal, err := s.start()
 	if err != nil {
-		errno := errnoOf(err)
+		errno := diag.Errno(err)
 		if errno == syscall.EAGAIN || errno == syscall.ENOMEM {
 			s.log.Errorf("Unable to fork: %s. Exiting.", errno)
 			return ExitUsage
@@ -167,7 +167,7 @@ func (s *supervisor) askParentDeathSignal(sig syscall.Signal) {
 	runtime.LockOSThread()
 	parent := unix.Getppid()
 	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(sig), 0, 0, 0); err != nil {
-		s.log.Errorf("Unable to set the parent-death signal: %s", errnoOf(err))
+		s.log.Errorf("Unable to set the parent-death signal: %s", err)
 		return
 	}
 	s.log.Debugf("Parent-death signal set to %d.", int(sig))
@@ -203,18 +203,9 @@ func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
 		setpgid: s.policy.NewProcessGroup,
 	})
 	if cerr := unix.Chdir("/"); cerr != nil {
-		s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(errnoOf(cerr)), cerr)
+		s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(diag.Errno(cerr)), cerr)
 	}
 	return pid, refusal, err
-}
-
-// errnoOf returns the errno inside err (EIO when there is none): the init's
-// error paths must never panic on an unexpected error type.
-func errnoOf(err error) syscall.Errno {
-	if e, ok := err.(syscall.Errno); ok {
-		return e
-	}
-	return syscall.EIO
 }
 
 // loop handles signals until the direct child has been reaped (and, with
