@@ -16,7 +16,8 @@ type delayQueue struct {
 	after *[signals.NSig]clock.Duration
 	due   [signals.NSig]int64
 	count [signals.NSig]int
-	alarm *clock.Alarm
+	alarm alarm
+	time  timeSource
 }
 
 // c is the alarm's channel, nil (never ready) until one is needed.
@@ -24,11 +25,13 @@ func (q *delayQueue) c() chan struct{} {
 	if q.alarm == nil {
 		return nil
 	}
-	return q.alarm.C
+	return q.alarm.c()
 }
 
 // init prepares the queue; the alarm is created when first needed.
-func (q *delayQueue) init(after *[signals.NSig]clock.Duration) { q.after = after }
+func (q *delayQueue) init(after *[signals.NSig]clock.Duration, time timeSource) {
+	q.after, q.time = after, time
+}
 
 // hold takes sig if it is to be delayed.
 func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
@@ -36,7 +39,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 		return false
 	}
 	if q.alarm == nil {
-		a, err := clock.NewAlarm()
+		a, err := q.time.newAlarm()
 		if err != nil {
 			// Without a timer, forwarding at once beats losing
 			// the signal.
@@ -46,7 +49,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 		q.alarm = a
 	}
 	if q.count[sig] == 0 {
-		q.due[sig] = clock.Now() + int64(q.after[sig])
+		q.due[sig] = q.time.now() + int64(q.after[sig])
 		s.log.Debugf("Holding signal %d for %d ms before forwarding it.", int(sig), int(q.after[sig]/clock.Millisecond))
 	} else {
 		s.log.Debugf("Signal %d is already held; it will be forwarded once more when the delay ends.", int(sig))
@@ -58,7 +61,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 
 // expired forwards every held signal whose delay has ended.
 func (q *delayQueue) expired(s *supervisor) {
-	t := clock.Now()
+	t := q.time.now()
 	for sig := range q.count {
 		n := q.count[sig]
 		if n == 0 || q.due[sig] > t {
@@ -85,7 +88,7 @@ func (q *delayQueue) arm() {
 		q.alarm.Set(0)
 		return
 	}
-	wait := clock.Duration(next - clock.Now())
+	wait := clock.Duration(next - q.time.now())
 	if wait <= 0 {
 		wait = 1 // due already: as soon as possible (0 would disarm)
 	}
