@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,11 +37,26 @@ func TestCLI(t *testing.T) {
 		Dir:                 "testdata",
 		UpdateScripts:       *update,
 		RequireExplicitExec: true,
+		Setup:               standardPath,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"status": cmdStatus,
 			"lines":  cmdLines,
 		},
 	})
+}
+
+// standardPath gives the scripts a PATH of their own: the directory holding
+// the programs under test, then the system's. The caller's PATH may hold
+// directories this user cannot search, and execvp reports EACCES for those
+// (as it should), which would change the scripts' expected messages.
+func standardPath(env *testscript.Env) error {
+	for i, kv := range env.Vars {
+		if path, ok := strings.CutPrefix(kv, "PATH="); ok {
+			bin, _, _ := strings.Cut(path, string(filepath.ListSeparator))
+			env.Vars[i] = "PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin"
+		}
+	}
+	return nil
 }
 
 // status CODE COMMAND [ARGS...] runs the command like exec and fails unless

@@ -285,11 +285,13 @@ func TestGraceKillsWhenThePeriodEnds(t *testing.T) {
 	fake := &fakeTime{}
 	status, logs := runInProcess(t, Config{
 		// The child leaves a member of its group that ignores SIGTERM
-		// (an ignored disposition survives exec).
-		Command: []string{"/bin/sh", "-c", `(trap "" TERM; exec sleep 1000) & echo $! > "$0"; exit 3`, pidfile},
-		Policy:  Policy{NewProcessGroup: true, SignalGroup: true, ClosingTerm: true},
-		Grace:   10 * clock.Second,
-		time:    fake,
+		// (an ignored disposition survives exec), and exits only once
+		// the trap is in place (the closing SIGTERM follows at once).
+		Command: []string{"/bin/sh", "-c", `(trap "" TERM; echo $(exec sh -c 'echo $PPID') > "$0.tmp"; mv "$0.tmp" "$0"; exec sleep 1000) &
+while [ ! -s "$0" ]; do sleep 0.01; done; exit 3`, pidfile},
+		Policy: Policy{NewProcessGroup: true, SignalGroup: true, ClosingTerm: true},
+		Grace:  10 * clock.Second,
+		time:   fake,
 	})
 	n, armed := fake.waitSet(t, 0)
 	var straggler int
@@ -311,7 +313,30 @@ func TestGraceKillsWhenThePeriodEnds(t *testing.T) {
 		elapsed += armed
 		n, armed = fake.waitSet(t, n)
 	}
-	wantStatus(t, status, 3)
+	// The period is over and SIGKILL went out; the init polls (on the
+	// test's clock) until the straggler is gone, then exits with the
+	// child's status.
+	for done := false; !done; {
+		select {
+		case got := <-status:
+			if got != 3 {
+				t.Errorf("supervisor returned %d, want 3", got)
+			}
+			done = true
+		case <-time.After(time.Millisecond):
+			fake.mu.Lock()
+			more := fake.sets > n
+			fake.mu.Unlock()
+			if more {
+				n, armed = fake.waitSet(t, n)
+				fake.advance(armed)
+				elapsed += armed
+			}
+			if elapsed > 10*clock.Second+killWait {
+				t.Fatalf("the init did not exit within the wait after SIGKILL:\n%s", logs)
+			}
+		}
+	}
 	waitFor(t, "the straggler to be gone", func() bool {
 		st, ok := procfs.Read(straggler, make([]byte, 512))
 		return !ok || st.Dead()

@@ -1,3 +1,5 @@
+//go:build dist
+
 package distcheck
 
 import (
@@ -98,22 +100,30 @@ func TestBinaries(t *testing.T) {
 }
 
 // emulator returns how to run tg's binaries here: natively, or under
-// qemu-user.
-func emulator(t *testing.T, tg release.Target) []string {
+// qemu-user; signals reports whether Go's runtime there survives the
+// signals the run checks send. It is false in one case: the i386 binary on
+// a kernel that cannot execute 32-bit x86 programs (IA32 emulation off, or
+// not offered by the hypervisor), where it runs under qemu-i386 instead:
+// version, exit statuses and the signal table work there, but Go's 386
+// runtime does not survive a signal under qemu-i386 (the first forwarded
+// one ends it with status 2).
+func emulator(t *testing.T, tg release.Target) (cmd []string, signals bool) {
 	t.Helper()
 	if tg.Qemu == "" {
-		// i386 runs natively on x86-64 only where the kernel has its
-		// 32-bit emulation on (some hypervisors cannot offer it), and
-		// qemu-i386 cannot run Go's 386 runtime.
-		if err := exec.Command(filepath.Join(dist, tg.BinaryName()), "-V").Run(); errors.Is(err, syscall.ENOEXEC) || debroot.QemuRegistered("qemu-i386") {
-			t.Skipf("this kernel cannot execute 32-bit x86 programs (%v: IA32 emulation is off or unavailable under this hypervisor) and qemu-i386 cannot run Go's 386 runtime; the %s binary is checked statically only", err, tg.Deb)
+		err := exec.Command(filepath.Join(dist, tg.BinaryName()), "-V").Run()
+		if !errors.Is(err, syscall.ENOEXEC) && !debroot.QemuRegistered("qemu-i386") {
+			return nil, true
 		}
-		return nil
+		const qemu = "qemu-i386-static"
+		if _, err := exec.LookPath(qemu); err != nil {
+			t.Skipf("this kernel cannot execute 32-bit x86 programs and %s is not installed (Debian package qemu-user-static)", qemu)
+		}
+		return []string{qemu}, false
 	}
 	if _, err := exec.LookPath(tg.Qemu); err != nil {
 		t.Skipf("%s not installed (Debian package qemu-user-static)", tg.Qemu)
 	}
-	return []string{tg.Qemu}
+	return []string{tg.Qemu}, true
 }
 
 // Each binary runs on its architecture (emulated where foreign): version,
@@ -124,7 +134,7 @@ func TestBinariesRun(t *testing.T) {
 	for _, tg := range release.Targets {
 		t.Run(tg.Deb, func(t *testing.T) {
 			testbin.Cleanup(t)
-			emu := emulator(t, tg)
+			emu, signals := emulator(t, tg)
 			bin := filepath.Join(dist, tg.BinaryName())
 			cmd := func(args ...string) *exec.Cmd {
 				all := append(append(append([]string{}, emu...), bin), args...)
@@ -141,6 +151,10 @@ func TestBinariesRun(t *testing.T) {
 			c = cmd("sh", "-c", "exit 3")
 			if err := c.Run(); c.ProcessState.ExitCode() != 3 {
 				t.Errorf("exit status: %v", err)
+			}
+			if !signals {
+				t.Logf("signal forwarding and reaping not checked here: this kernel cannot execute 32-bit x86 programs, and under %s Go's 386 runtime does not survive signals; version and exit status were checked under it", emu[0])
+				return
 			}
 			// Signal forwarding: TERM reaches the shell's whole group.
 			c = cmd("sh", "-c", `trap 'exit 42' TERM; echo ready; while :; do sleep 0.05; done`)
@@ -205,7 +219,7 @@ func TestSignalNumbersFollowArchitecture(t *testing.T) {
 	needDist(t)
 	for _, tg := range release.Targets {
 		t.Run(tg.Deb, func(t *testing.T) {
-			emu := emulator(t, tg)
+			emu, _ := emulator(t, tg)
 			bin := filepath.Join(dist, tg.BinaryName())
 			out, err := exec.Command(append(emu, bin, "--list-signals")[0], append(emu, bin, "--list-signals")[1:]...).Output()
 			if err != nil {

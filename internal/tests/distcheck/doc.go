@@ -3,4 +3,7 @@
 // with the real release tool and checks each artifact for real: pip installs
 // into virtual environments, platform selection, foreign binaries under
 // qemu-user. It has no code of its own.
+//
+// Its tests are the distribution tier: go test -tags dist (scripts/test runs
+// every tier).
 package distcheck
