@@ -16,8 +16,7 @@ type delayQueue struct {
 	after *[signals.NSig]clock.Duration
 	due   [signals.NSig]int64
 	count [signals.NSig]int
-	alarm alarm
-	time  timeSource
+	alarm *clock.Alarm
 }
 
 // c is the alarm's channel, nil (never ready) until one is needed.
@@ -25,13 +24,11 @@ func (q *delayQueue) c() chan struct{} {
 	if q.alarm == nil {
 		return nil
 	}
-	return q.alarm.c()
+	return q.alarm.C
 }
 
 // init prepares the queue; the alarm is created when first needed.
-func (q *delayQueue) init(after *[signals.NSig]clock.Duration, time timeSource) {
-	q.after, q.time = after, time
-}
+func (q *delayQueue) init(after *[signals.NSig]clock.Duration) { q.after = after }
 
 // hold takes sig if it is to be delayed.
 func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
@@ -39,7 +36,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 		return false
 	}
 	if q.alarm == nil {
-		a, err := q.time.newAlarm()
+		a, err := newAlarm()
 		if err != nil {
 			// Without a timer, forwarding at once beats losing
 			// the signal.
@@ -49,7 +46,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 		q.alarm = a
 	}
 	if q.count[sig] == 0 {
-		q.due[sig] = q.time.now() + int64(q.after[sig])
+		q.due[sig] = now() + int64(q.after[sig])
 		s.log.Debugf("Holding signal %d for %d ms before forwarding it.", int(sig), int(q.after[sig]/clock.Millisecond))
 	} else {
 		s.log.Debugf("Signal %d is already held; it will be forwarded once more when the delay ends.", int(sig))
@@ -61,7 +58,7 @@ func (q *delayQueue) hold(s *supervisor, sig syscall.Signal) bool {
 
 // expired forwards every held signal whose delay has ended.
 func (q *delayQueue) expired(s *supervisor) {
-	t := q.time.now()
+	t := now()
 	for sig := range q.count {
 		n := q.count[sig]
 		if n == 0 || q.due[sig] > t {
@@ -88,7 +85,7 @@ func (q *delayQueue) arm() {
 		q.alarm.Set(0)
 		return
 	}
-	wait := clock.Duration(next - q.time.now())
+	wait := clock.Duration(next - now())
 	if wait <= 0 {
 		wait = 1 // due already: as soon as possible (0 would disarm)
 	}

@@ -32,7 +32,7 @@ type drain struct {
 	poll bool
 	// killed: the grace period is over and SIGKILL was sent.
 	killed bool
-	alarm  alarm
+	alarm  *clock.Alarm
 }
 
 // c is the alarm's channel, nil (never ready) until one is needed.
@@ -40,14 +40,14 @@ func (d *drain) c() chan struct{} {
 	if d.alarm == nil {
 		return nil
 	}
-	return d.alarm.c()
+	return d.alarm.C
 }
 
 func (d *drain) begin(s *supervisor) {
 	d.active = true
 	if s.cfg.Grace > 0 {
 		s.log.Debugf("Child exited with status %d; giving the rest up to %d ms to exit.", s.status, int(s.cfg.Grace/clock.Millisecond))
-		d.deadline = s.time.now() + int64(s.cfg.Grace)
+		d.deadline = now() + int64(s.cfg.Grace)
 	} else {
 		s.log.Debugf("Child exited with status %d; waiting until no descendant is left.", s.status)
 	}
@@ -62,7 +62,7 @@ func (d *drain) arm(s *supervisor) {
 		return
 	}
 	if d.alarm == nil {
-		a, err := s.time.newAlarm()
+		a, err := newAlarm()
 		if err != nil {
 			s.log.Errorf("Unable to create a timer: %s; not waiting for the rest.", err)
 			d.active = false
@@ -72,7 +72,7 @@ func (d *drain) arm(s *supervisor) {
 	}
 	wait := clock.Duration(-1)
 	if d.deadline != 0 {
-		wait = clock.Duration(d.deadline - s.time.now())
+		wait = clock.Duration(d.deadline - now())
 		if wait <= 0 {
 			wait = 1
 		}
@@ -89,7 +89,7 @@ func (d *drain) woken(s *supervisor) {
 	if !d.active {
 		return
 	}
-	if d.deadline != 0 && s.time.now() >= d.deadline {
+	if d.deadline != 0 && now() >= d.deadline {
 		d.expire(s)
 	}
 	if d.active {
@@ -140,7 +140,7 @@ func (d *drain) expire(s *supervisor) {
 	}
 	s.log.Debugf("Grace period over; killing what is left.")
 	d.killed = true
-	d.deadline = s.time.now() + int64(killWait)
+	d.deadline = now() + int64(killWait)
 	// Processes forked while the kill goes out are caught by the
 	// repeats on every poll.
 	d.poll = true

@@ -111,32 +111,33 @@ type fakeTime struct {
 }
 
 type fakeAlarm struct {
-	ft *fakeTime
-	ch chan struct{}
+	*clock.Alarm
 	at int64 // 0: disarmed
 }
 
-func (f *fakeTime) now() int64 { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
-
-func (f *fakeTime) newAlarm() (alarm, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	a := &fakeAlarm{ft: f, ch: make(chan struct{}, 1)}
-	f.alarms = append(f.alarms, a)
-	return a, nil
-}
-
-func (a *fakeAlarm) c() chan struct{} { return a.ch }
-
-func (a *fakeAlarm) Set(d clock.Duration) {
-	a.ft.mu.Lock()
-	defer a.ft.mu.Unlock()
-	a.at = 0
-	if d > 0 {
-		a.at = a.ft.t + int64(d)
+// install makes the supervisor's clock f until the test ends.
+func (f *fakeTime) install(t *testing.T) {
+	t.Helper()
+	realNow, realNewAlarm := now, newAlarm
+	t.Cleanup(func() { now, newAlarm = realNow, realNewAlarm })
+	now = func() int64 { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
+	newAlarm = func() (*clock.Alarm, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		a := &fakeAlarm{}
+		a.Alarm = clock.NewAlarmFunc(func(d clock.Duration) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			a.at = 0
+			if d > 0 {
+				a.at = f.t + int64(d)
+			}
+			f.sets++
+			f.armed = d
+		})
+		f.alarms = append(f.alarms, a)
+		return a.Alarm, nil
 	}
-	a.ft.sets++
-	a.ft.armed = d
 }
 
 // advance moves the time by d and fires the alarms that are due.
@@ -148,7 +149,7 @@ func (f *fakeTime) advance(d clock.Duration) {
 		if a.at != 0 && a.at <= f.t {
 			a.at = 0
 			select {
-			case a.ch <- struct{}{}:
+			case a.C <- struct{}{}:
 			default:
 			}
 		}
@@ -198,10 +199,11 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Fatalf("timed out waiting for %s", what)
 }
 
-// runInProcess starts the supervisor in this process with cfg and a fake
-// clock, and returns its status channel.
-func runInProcess(t *testing.T, cfg Config) (<-chan int, *lockedBuffer) {
+// runInProcess starts the supervisor in this process with cfg, on the clock
+// fake, and returns its status channel.
+func runInProcess(t *testing.T, cfg Config, fake *fakeTime) (<-chan int, *lockedBuffer) {
 	t.Helper()
+	fake.install(t)
 	logs := &lockedBuffer{}
 	cfg.Log = &diag.Log{W: logs, Debug: true}
 	cfg.Env = os.Environ()
@@ -247,8 +249,7 @@ func TestDelayHoldsUntilItsTime(t *testing.T) {
 	status, logs := runInProcess(t, Config{
 		Command: []string{"/bin/sh", "-c", `trap 'echo u >> "$0"' USR1; : > "$1"; while :; do sleep 0.01; done`, got, ready},
 		Delay:   &delay,
-		time:    fake,
-	})
+	}, fake)
 	waitFor(t, "the child's trap", func() bool { _, err := os.Stat(ready); return err == nil })
 	child := childOf("sh")
 
@@ -291,8 +292,7 @@ func TestGraceKillsWhenThePeriodEnds(t *testing.T) {
 while [ ! -s "$0" ]; do sleep 0.01; done; exit 3`, pidfile},
 		Policy: Policy{NewProcessGroup: true, SignalGroup: true, ClosingTerm: true},
 		Grace:  10 * clock.Second,
-		time:   fake,
-	})
+	}, fake)
 	n, armed := fake.waitSet(t, 0)
 	var straggler int
 	waitFor(t, "the straggler's pid", func() bool {

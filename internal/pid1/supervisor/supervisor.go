@@ -57,17 +57,12 @@ type Config struct {
 	Pdeathsig syscall.Signal
 	// Pause: start nothing; reap until SIGINT or SIGTERM.
 	Pause bool
-
-	// time is the clock the waits read (nil: the monotonic clock); the
-	// in-process tests set their own.
-	time timeSource
 }
 
 type supervisor struct {
 	cfg Config
 	// policy is cfg.Policy: what the mode decides.
 	policy Policy
-	time   timeSource
 	log    *diag.Log
 	sigs   *Signals
 	child  int
@@ -89,10 +84,7 @@ type supervisor struct {
 // Run starts the command and supervises it until it exits, returning the
 // status the init must exit with.
 func Run(cfg Config, sigs *Signals) int {
-	s := &supervisor{cfg: cfg, policy: cfg.Policy, log: cfg.Log, sigs: sigs, time: cfg.time}
-	if s.time == nil {
-		s.time = monotonic{}
-	}
+	s := &supervisor{cfg: cfg, policy: cfg.Policy, log: cfg.Log, sigs: sigs}
 	if s.cfg.Rewrite == nil {
 		s.cfg.Rewrite = new(signals.Table)
 	}
@@ -114,7 +106,7 @@ func Run(cfg Config, sigs *Signals) int {
 		s.askParentDeathSignal(cfg.Pdeathsig)
 	}
 	if cfg.Delay != nil {
-		s.delays.init(cfg.Delay, s.time)
+		s.delays.init(cfg.Delay)
 	}
 	if cfg.Pause {
 		return s.pause()
