@@ -134,7 +134,7 @@ func TestWheelBinariesRun(t *testing.T) {
 			if m := elfMachine(t, bin); m != tg.ELFMachine {
 				t.Errorf("ELF machine %s, want %s", m, tg.ELFMachine)
 			}
-			emu, _ := emulator(t, tg)
+			emu := emulator(t, tg)
 			args := append(emu, bin, "sh", "-c", "exit 5")
 			c := exec.Command(args[0], args[1:]...)
 			c.Env = testbin.CleanEnv()
@@ -191,10 +191,13 @@ func checkInstalled(t *testing.T, v string) {
 	if out, _ := lp.Output(); string(out) != filepath.Join(v, "bin", "dumb-init")+"\n" {
 		t.Errorf("dumb-init on PATH is %q", out)
 	}
+	// Started by its path, with argv[0] as a shell gives it after the
+	// PATH search. (exec.Command("dumb-init") would search the test's
+	// own PATH, and fail where no dumb-init is installed.)
 	var stderr bytes.Buffer
-	c := exec.Command("dumb-init", "-V")
+	c := exec.Command(filepath.Join(v, "bin", "dumb-init"), "-V")
+	c.Args[0] = "dumb-init"
 	c.Env, c.Stderr = env, &stderr
-	c.Path = filepath.Join(v, "bin", "dumb-init")
 	if err := c.Run(); err != nil || stderr.String() != "dumb-init v"+release.Version()+"\n" {
 		t.Errorf("-V: %v %q", err, stderr.String())
 	}
