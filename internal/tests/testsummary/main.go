@@ -8,8 +8,8 @@
 //	                                  its reason and every failure; exits 1 on a
 //	                                  failure, or with -no-skips on a skip
 //
-// A file's tier is its name without ".jsonl" (unit, race, fuzz-...), except
-// for "tiers.jsonl", where each package's tier is the build tag its test
+// A file's tier is its name without ".jsonl" (unit, race; fuzz for every
+// fuzz-*.jsonl), except for "tiers.jsonl", where each package's tier is the build tag its test
 // files require (e2e, dist, containers), read from the files themselves.
 package main
 
@@ -127,6 +127,9 @@ func report(files []string, noSkips bool, w io.Writer) (bool, error) {
 				pkg = e.ImportPath
 			}
 			tier := name
+			if strings.HasPrefix(name, "fuzz-") {
+				tier = "fuzz" // one file per target
+			}
 			if name == "tiers" {
 				if _, ok := tagOf[pkg]; !ok {
 					tagOf[pkg] = packageTag(pkg)
@@ -175,6 +178,18 @@ func report(files []string, noSkips bool, w io.Writer) (bool, error) {
 			return false, fmt.Errorf("%s: %v", file, err)
 		}
 	}
+	// The tiers in the order scripts/test runs them, any other after.
+	rank := map[string]int{"unit": 1, "race": 2, "fuzz": 3, "e2e": 4, "dist": 5, "containers": 6}
+	sort.SliceStable(order, func(i, j int) bool {
+		ri, rj := rank[order[i]], rank[order[j]]
+		if ri == 0 {
+			ri = 99
+		}
+		if rj == 0 {
+			rj = 99
+		}
+		return ri < rj
+	})
 	ok := true
 	fmt.Fprintf(w, "\n%-12s %8s %8s %8s %8s\n", "tier", "packages", "passed", "failed", "skipped")
 	total := result{}

@@ -61,6 +61,38 @@ func TestReport(t *testing.T) {
 	}
 }
 
+// Fuzz targets' files make one tier; tiers come in the order they run.
+func TestReportTiers(t *testing.T) {
+	dir := t.TempDir()
+	pass := func(pkg, test string) string {
+		return `{"Action":"pass","Package":"` + pkg + `","Test":"` + test + `"}
+{"Action":"pass","Package":"` + pkg + `"}
+`
+	}
+	var files []string
+	for name, content := range map[string]string{
+		"unit.jsonl":         pass("example.com/a", "TestA"),
+		"fuzz-a-FuzzX.jsonl": pass("example.com/a", "FuzzX"),
+		"fuzz-b-FuzzY.jsonl": pass("example.com/b", "FuzzY"),
+		"race.jsonl":         pass("example.com/a", "TestA"),
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	var out bytes.Buffer
+	if ok, err := report(files, true, &out); !ok || err != nil {
+		t.Fatalf("report: %v %v\n%s", ok, err, out.String())
+	}
+	got := out.String()
+	unit, race, fuzz := strings.Index(got, "\nunit "), strings.Index(got, "\nrace "), strings.Index(got, "\nfuzz                2        2")
+	if unit < 0 || race < unit || fuzz < race {
+		t.Errorf("want unit, race, then one fuzz line for two targets:\n%s", got)
+	}
+}
+
 func TestReportNoSkips(t *testing.T) {
 	passing := `{"Action":"pass","Package":"example.com/p","Test":"TestA"}
 {"Action":"pass","Package":"example.com/p"}
