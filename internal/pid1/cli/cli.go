@@ -14,7 +14,14 @@ import (
 	"github.com/dumb-init/dumb-init/internal/pid1/options"
 	"github.com/dumb-init/dumb-init/internal/pid1/signals"
 	"github.com/dumb-init/dumb-init/internal/pid1/supervisor"
+	"github.com/dumb-init/dumb-init/internal/pid1/tty"
 )
+
+// isTerminal reports whether w is a terminal (an *os.File on one).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && tty.IsTerminal(int(f.Fd()))
+}
 
 // Main runs dumb-init with argv and env, writing its own messages to stderr
 // and the output that scripts read (--list-signals, and help and version in
@@ -26,7 +33,13 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 	opts, err := options.Parse(argv, getenv)
 	log := &diag.Log{W: stderr}
 	if err != nil {
-		log.Plain(err.Error() + "\n")
+		msg := err.Error() + "\n"
+		// A person at a terminal also gets the hint; scripts, which
+		// match the exact lines through pipes, never see it.
+		if e, ok := err.(*options.Error); ok && e.Hint != "" && isTerminal(stderr) {
+			msg += e.Hint + "\n"
+		}
+		log.Plain(msg)
 		return supervisor.ExitUsage
 	}
 	argv0 := "dumb-init"

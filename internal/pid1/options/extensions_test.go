@@ -84,7 +84,7 @@ func TestParseExtensions(t *testing.T) {
 		{nil, []string{"-v", "--tini", "x"}, "dumb-init: --tini must be the first argument"},
 		{nil, []string{"--subreaper=1", "x"}, "dumb-init: option '--subreaper' doesn't allow an argument"},
 		{[]string{"DUMB_INIT_GRACE=soon"}, []string{"x"}, "dumb-init: DUMB_INIT_GRACE: invalid duration 'soon'"},
-		{[]string{"DUMB_INIT_DELAY=TERM:1s,,"}, []string{"x"}, "dumb-init: DUMB_INIT_DELAY: invalid delay ''"},
+		{[]string{"DUMB_INIT_DELAY=TERM:1s,,"}, []string{"x"}, "dumb-init: DUMB_INIT_DELAY: empty entry in 'TERM:1s,,' (a stray comma?)"},
 		{[]string{"DUMB_INIT_PDEATHSIG=33"}, []string{"x"}, "dumb-init: DUMB_INIT_PDEATHSIG: '33' is reserved by the Go runtime"},
 		{nil, []string{"--pdeathsig", "KILL", "x"}, "dumb-init: --pdeathsig: signal KILL cannot be caught"},
 		{nil, []string{"--pdeathsig=sigstop", "x"}, "dumb-init: --pdeathsig: signal STOP cannot be caught"},

@@ -45,6 +45,10 @@ func (o Option) EnvHelp() string {
 	return "Also read from " + o.Env + " (the option wins)."
 }
 
+// spaces pads the help's first column (strings.Repeat would cost the init
+// more bytes than this constant).
+const spaces = "                                "
+
 // HelpText is what -h prints, generated from Table.
 func HelpText(argv0 string) string {
 	var b strings.Builder
@@ -70,7 +74,7 @@ func HelpText(argv0 string) string {
 				b.WriteString(left + "\n")
 				left = ""
 			}
-			b.WriteString(left + strings.Repeat(" ", col-len(left)) + l + "\n")
+			b.WriteString(left + spaces[:col-len(left)] + l + "\n")
 		}
 	}
 	b.WriteString("\n")

@@ -165,7 +165,8 @@ var Table = []Option{
 	{Short: 'r', Long: "rewrite", Classic: true, Arg: "s:r", Help: []string{
 		"Forward received signal s as signal r. Each is a number",
 		"or a name (15, TERM, SIGTERM, RTMIN+3); r = 0 drops s.",
-		"Give the option once per signal to rewrite.",
+		"Give the option once per signal to rewrite. TSTP, TTIN",
+		"and TTOU still stop dumb-init itself, rewritten or not.",
 	}},
 	{Short: 'v', Long: "verbose", Classic: true, Env: "DUMB_INIT_DEBUG=1", Help: []string{
 		"Log every step dumb-init takes to stderr.",
@@ -220,7 +221,12 @@ var Table = []Option{
 }
 
 // Error is a usage error: the message goes to stderr and the exit status is 1.
-type Error struct{ Msg string }
+type Error struct {
+	Msg string
+	// Hint is a line for a person at a terminal (cli prints it only
+	// there): the lines before it are the ones scripts match.
+	Hint string
+}
 
 func (e *Error) Error() string { return e.Msg }
 
@@ -252,7 +258,8 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 		return parseTini(argv0, argv[1:], getenv)
 	}
 	var o Options
-	fail := func(msg string) (Options, error) { return Options{}, &Error{argv0 + ": " + msg} }
+	tryHelp := "Try '" + argv0 + " --help' for more information."
+	fail := func(msg string) (Options, error) { return Options{}, &Error{argv0 + ": " + msg, tryHelp} }
 
 	i := 1
 	for i < len(argv) {
@@ -269,7 +276,8 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 			name, value, hasValue := strings.Cut(arg[2:], "=")
 			opt, err := findLong(name)
 			if err != "" {
-				return fail(strings.ReplaceAll(err, "%s", signals.Printable(arg)))
+				before, after, _ := strings.Cut(err, "%s")
+				return fail(before + signals.Printable(arg) + after)
 			}
 			if opt.Arg == "" {
 				if hasValue {
@@ -319,13 +327,22 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 	if v, _ := getenv("DUMB_INIT_PAUSE"); v == "1" {
 		o.Pause = true
 	}
+	// Options that act on the command mean nothing without one.
+	pauseConflict := ""
+	for _, name := range []string{"single-child", "rewrite", "delay", "remap-exit"} {
+		if slices.Contains(o.given, name) {
+			pauseConflict = name
+		}
+	}
 	switch {
 	case o.Action != Run:
 		return o, nil
+	case o.Pause && pauseConflict != "":
+		return fail("--pause runs no command, so --" + pauseConflict + " would have nothing to act on")
 	case o.Pause && i < len(argv):
 		return fail("--pause runs no command, but '" + signals.Printable(argv[i]) + "' was given")
 	case !o.Pause && i >= len(argv):
-		return Options{}, &Error{strings.TrimSuffix(Usage(argv0), "\n")}
+		return Options{}, &Error{strings.TrimSuffix(Usage(argv0), "\n"), "No command given: name the program to run after the options, e.g. " + argv0 + " -- myserver --port 80"}
 	case !o.Pause:
 		o.Command = argv[i:]
 	}
@@ -385,6 +402,9 @@ func (o *Options) readExtensionEnv(getenv func(string) (string, bool)) error {
 				items = strings.Split(v, ",")
 			}
 			for _, item := range items {
+				if item == "" && opt.List {
+					return errors(name + ": empty entry in '" + signals.Printable(v) + "' (a stray comma?)")
+				}
 				if _, err := env.apply(opt, item); err != nil {
 					return errors(name + ": " + strings.TrimPrefix(err.Error(), "--"+opt.Long+": "))
 				}
@@ -427,7 +447,7 @@ func wrap(argv0 string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &Error{argv0 + ": " + err.Error()}
+	return &Error{argv0 + ": " + err.Error(), "Try '" + argv0 + " --help' for more information."}
 }
 
 // apply records one option; done reports that parsing ends here (-h, -V,
@@ -517,10 +537,19 @@ func (o *Options) setDelay(spec string) error {
 	}
 	d, err := ParseDuration(dur)
 	if err != nil {
-		return errors(bad + err.Error())
+		return errors(bad + err.Error() + listHint(dur, "--delay"))
 	}
 	o.Delay[sig] = d
 	return nil
+}
+
+// listHint explains a comma in one value of a repeatable option: only the
+// option's variable takes a list.
+func listHint(value, option string) string {
+	if !strings.Contains(value, ",") {
+		return ""
+	}
+	return " (give " + option + " once per value; only its variable takes a comma-separated list)"
 }
 
 // setRemap records "FROM:TO", both exit statuses 0-255.
@@ -529,7 +558,7 @@ func (o *Options) setRemap(spec string) error {
 	f, okf := status(from)
 	t, okt := status(to)
 	if !ok || !okf || !okt {
-		return errors("invalid exit remap '" + signals.Printable(spec) + "': expected FROM:TO, both exit statuses from 0 to 255, e.g. 143:0")
+		return errors("invalid exit remap '" + signals.Printable(spec) + "': expected FROM:TO, both exit statuses from 0 to 255, e.g. 143:0" + listHint(spec, "--remap-exit"))
 	}
 	o.Remap.Set(f, t)
 	return nil
@@ -583,7 +612,11 @@ func findLong(name string) (*Option, string) {
 	case 1:
 		return match, ""
 	}
-	return nil, "option '%s' is ambiguous; possibilities: " + strings.Join(candidates, " ")
+	msg := "option '%s' is ambiguous; possibilities:"
+	for _, c := range candidates {
+		msg += " " + c
+	}
+	return nil, msg
 }
 
 // exactly reports whether name is an option's full name.

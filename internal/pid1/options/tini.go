@@ -31,7 +31,13 @@ func IsTiniName(argv0 string) bool {
 // "git.X" with no other dot in X, so the version's dots become underscores:
 // "tini version 0.19.0 - git.dumb-init-v1_3_0".
 func TiniVersionLine() string {
-	return "tini version " + TiniVersion + " - git.dumb-init-v" + strings.ReplaceAll(dumbinit.Version, ".", "_") + "\n"
+	v := []byte(dumbinit.Version)
+	for i, c := range v {
+		if c == '.' {
+			v[i] = '_'
+		}
+	}
+	return "tini version " + TiniVersion + " - git.dumb-init-v" + string(v) + "\n"
 }
 
 // parseTini reads tini 0.19's command line: short options "p:hvwgle:s"
@@ -47,7 +53,7 @@ func parseTini(argv0 string, args []string, getenv func(string) (string, bool)) 
 		return o, nil
 	}
 	fail := func(msg string) (Options, error) {
-		return Options{}, &Error{argv0 + ": " + msg + "\n" + strings.TrimSuffix(TiniUsage(argv0), "\n")}
+		return Options{}, &Error{Msg: argv0 + ": " + msg + "\n" + strings.TrimSuffix(TiniUsage(argv0), "\n")}
 	}
 	var command []string
 	for i := 0; i < len(args); i++ {
@@ -107,7 +113,7 @@ func parseTini(argv0 string, args []string, getenv func(string) (string, bool)) 
 		}
 	}
 	if len(command) == 0 {
-		return Options{}, &Error{strings.TrimSuffix(TiniUsage(argv0), "\n")}
+		return Options{}, &Error{Msg: strings.TrimSuffix(TiniUsage(argv0), "\n")}
 	}
 	o.Command = command
 	if _, ok := getenv("TINI_SUBREAPER"); ok {
@@ -127,7 +133,7 @@ func parseTini(argv0 string, args []string, getenv func(string) (string, bool)) 
 	}
 	o.Verbose = o.Verbosity >= 2
 	if err := o.readExtensionEnv(getenv); err != nil {
-		return Options{}, wrap(argv0, err)
+		return Options{}, &Error{Msg: argv0 + ": " + err.Error()}
 	}
 	return o, nil
 }

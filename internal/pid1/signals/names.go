@@ -56,7 +56,10 @@ func Parse(spec string) (syscall.Signal, error) {
 		}
 		sig = byName(up)
 		if sig == 0 {
-			return 0, &SpecError{spec, "is not a signal name (see --list-signals)"}
+			return 0, &SpecError{spec, "is not a signal name (see " + listHint + ")"}
+		}
+		if sig < 0 {
+			return 0, &SpecError{spec, "is out of range: the real-time signals are RTMIN (" + strconv.Itoa(RTMin) + ") to RTMAX (" + strconv.Itoa(RTMax) + ")"}
 		}
 	}
 	if sig >= reservedFirst && sig <= reservedLast {
@@ -65,6 +68,13 @@ func Parse(spec string) (syscall.Signal, error) {
 	return sig, nil
 }
 
+// listHint is where messages send the user for signal names. It names the
+// program as dumb-init: tini's command line (which has no --list-signals)
+// is the same binary under another name.
+const listHint = "dumb-init --list-signals"
+
+// byName returns the signal called up (upper case, without "SIG"); 0 when
+// there is none, -1 for RTMIN+n or RTMAX-n beyond the real-time range.
 func byName(up string) syscall.Signal {
 	for _, a := range aliases {
 		if up == a.name {
@@ -89,18 +99,21 @@ func byName(up string) syscall.Signal {
 	if rest == "" {
 		return syscall.Signal(base)
 	}
-	if (sign > 0 && rest[0] != '+') || (sign < 0 && rest[0] != '-') {
+	if rest[0] == '+' {
+		sign = 1
+	} else if rest[0] == '-' {
+		sign = -1
+	} else {
 		return 0
 	}
 	n, ok := Decimal(rest[1:])
 	if !ok {
 		return 0
 	}
-	s := base + sign*n
-	if s < RTMin || s > RTMax {
-		return 0
+	if s := base + sign*n; s >= RTMin && s <= RTMax {
+		return syscall.Signal(s)
 	}
-	return syscall.Signal(s)
+	return -1 // a real-time signal's name, out of range
 }
 
 func upper(s string) string {

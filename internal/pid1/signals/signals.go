@@ -3,7 +3,10 @@
 // and what a received signal becomes before it is forwarded.
 package signals
 
-import "syscall"
+import (
+	"strconv"
+	"syscall"
+)
 
 // MaxClassic is the highest standard (non-real-time) Linux signal; the
 // original dumb-init accepts rewrites only between 1 and this.
@@ -93,8 +96,13 @@ func (e *RewriteError) Error() string {
 }
 
 // Printable escapes control characters and backslashes as \xNN, so a
-// message that quotes user input stays on one line.
+// message that quotes user input stays on one line, and shortens a long
+// value (one pasted by mistake can be huge) to its start and its size.
 func Printable(s string) string {
+	const keep = 60
+	if len(s) > keep+20 {
+		return Printable(s[:keep]) + "...(" + strconv.Itoa(len(s)) + " bytes)"
+	}
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]

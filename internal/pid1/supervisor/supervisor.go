@@ -130,6 +130,11 @@ func Run(cfg Config, sigs *Signals) int {
 			return ExitUsage
 		}
 		s.log.Errorf("%s: %s", cfg.Command[0], errno)
+		if s.log.Debug {
+			if why := whyNotExecuted(cfg.Command[0], cfg.Env, errno); why != "" {
+				s.log.Debugf("%s", why)
+			}
+		}
 		if s.policy.ShellExecStatuses {
 			// The shell's codes for a command that is not there or
 			// cannot be run.
@@ -190,8 +195,8 @@ func (s *supervisor) takeForeground() {
 	}
 }
 
-// start starts the child in the caller's directory, then changes to "/", so
-// that the init keeps no mount busy: the child is a separate process from
+// start starts the child in the caller's directory, then (once it runs)
+// changes to "/", so that the init keeps no mount busy: the child is a separate process from
 // the fork on, and its working directory is its own.
 func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
 	pid, refusal, err = spawn(s.cfg.Command, s.cfg.Env, spawnAttr{
@@ -202,10 +207,16 @@ func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
 		// A process group of its own, in the init's session.
 		setpgid: s.policy.NewProcessGroup,
 	})
+	if err != nil {
+		// Nothing runs and the init exits: it stays where it was, so
+		// that an explanation of the failure (-v) sees the command's
+		// path as the caller meant it.
+		return pid, refusal, err
+	}
 	if cerr := unix.Chdir("/"); cerr != nil {
 		s.log.Debugf("Unable to chdir(\"/\") (errno=%d %s)", int(diag.Errno(cerr)), cerr)
 	}
-	return pid, refusal, err
+	return pid, refusal, nil
 }
 
 // loop handles signals until the direct child has been reaped (and, with

@@ -11,6 +11,8 @@
 package tty
 
 import (
+	"unsafe"
+
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -38,6 +40,15 @@ func Detach(log *diag.Log) (ignoreHangup bool) {
 func ioctl(fd int, req uint) syscall.Errno {
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), 0)
 	return errno
+}
+
+// IsTerminal reports whether fd is a terminal: there a person reads the
+// init's messages, and usage errors get a hint line that scripts, which
+// read exact lines through pipes, never see.
+func IsTerminal(fd int) bool {
+	var size unix.Winsize
+	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.TIOCGWINSZ, uintptr(unsafe.Pointer(&size)))
+	return errno == 0
 }
 
 // Foreground makes process group pgid the foreground group of stdin's

@@ -25,7 +25,7 @@ func Render(version, summary string, date time.Time) string {
 		"dumb-init \\- "+escape(summary),
 		".SH SYNOPSIS",
 		".B dumb-init",
-		"[\\fIoption\\fR]... [\\fB\\-\\-\\fR] \\fIcommand\\fR [\\fIarg\\fR]...",
+		"[\\fIoption\\fR] \\fIcommand\\fR [[\\fIarg\\fR] ...]",
 		".SH DESCRIPTION")
 	w(escape(strings.Join(options.Description, " ")))
 	w(".PP",
