@@ -5,16 +5,25 @@
 // or from that file.
 package dumbinit
 
-import (
-	_ "embed"
-	"strings"
-)
+import _ "embed"
 
 //go:embed VERSION
 var versionFile string
 
 // Version is the release version without a leading "v", e.g. "1.3.0".
-var Version = strings.TrimSpace(versionFile)
+var Version = trim(versionFile)
+
+// trim drops the white space around the file's one line. (Not
+// strings.TrimSpace: that links Unicode's tables into the init.)
+func trim(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\n' || s[0] == '\r') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
 
 // MetadataJSON is metadata.json, the single source of the package metadata
 // (name, summary, description, homepage, maintainer, license, Debian section

@@ -6,9 +6,12 @@ package cli
 
 import (
 	"io"
+	"os"
+	"strconv"
 
 	dumbinit "github.com/dumb-init/dumb-init"
 
+	"github.com/dumb-init/dumb-init/internal/pid1/account"
 	"github.com/dumb-init/dumb-init/internal/pid1/diag"
 	"github.com/dumb-init/dumb-init/internal/pid1/envlist"
 	"github.com/dumb-init/dumb-init/internal/pid1/options"
@@ -77,6 +80,27 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 	if sigs == nil {
 		sigs = supervisor.Catch()
 	}
+	var user *account.Credentials
+	if opts.User != "" {
+		// Resolved before anything starts, so that a mistake is one line
+		// and exit status 1, never a command run as the wrong user.
+		creds, err := account.Resolve(opts.User, account.ReadFile)
+		if err != nil {
+			log.Plain(argv0 + ": --user " + signals.Printable(opts.User) + ": " + err.Error() + "\n")
+			return supervisor.ExitUsage
+		}
+		if euid := os.Geteuid(); euid != 0 {
+			log.Plain(argv0 + ": --user needs dumb-init to be started as root (it runs as uid " + strconv.Itoa(euid) + ")\n")
+			return supervisor.ExitUsage
+		}
+		user = &creds
+		// HOME as su-exec and gosu set it: the user's own.
+		if _, ok := envlist.Lookup(env, "HOME"); ok {
+			env = envlist.Replace(env, "HOME", creds.Home)
+		} else {
+			env = append(env[:len(env):len(env)], "HOME="+creds.Home)
+		}
+	}
 	cfg := supervisor.Config{
 		Command:    opts.Command,
 		Env:        env,
@@ -88,6 +112,8 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 		Pdeathsig:  opts.Pdeathsig,
 		Pause:      opts.Pause,
 		ExitStatus: opts.Remap.Apply,
+		User:       user,
+		NoNewPrivs: opts.NoNewPrivs,
 	}
 	for _, d := range opts.Delay {
 		if d > 0 {

@@ -40,6 +40,9 @@ func (o Option) Flag() string {
 // EnvHelp is the help line that names the option's environment variable.
 func (o Option) EnvHelp() string {
 	if strings.Contains(o.Env, "=") {
+		if len(o.Env) > 23 { // the line would pass 80 columns
+			return "Same as setting " + o.Env + "."
+		}
 		return "Same as the environment setting " + o.Env + "."
 	}
 	return "Also read from " + o.Env + " (the option wins)."
@@ -51,13 +54,12 @@ const spaces = "                                "
 
 // HelpText is what -h prints, generated from Table.
 func HelpText(argv0 string) string {
-	var b strings.Builder
-	b.WriteString("dumb-init v" + dumbinit.Version + "\n")
-	b.WriteString("Usage: " + argv0 + " [option] command [[arg] ...]\n\n")
+	b := "dumb-init v" + dumbinit.Version + "\n" +
+		"Usage: " + argv0 + " [option] command [[arg] ...]\n\n"
 	for _, l := range Description {
-		b.WriteString(l + "\n")
+		b += l + "\n"
 	}
-	b.WriteString("\nOptions:\n")
+	b += "\nOptions:\n"
 	const col = 24
 	for _, o := range Table {
 		flag := "  " + o.Flag()
@@ -71,15 +73,15 @@ func HelpText(argv0 string) string {
 				left = flag
 			}
 			if len(left) >= col-1 {
-				b.WriteString(left + "\n")
+				b += left + "\n"
 				left = ""
 			}
-			b.WriteString(left + spaces[:col-len(left)] + l + "\n")
+			b += left + spaces[:col-len(left)] + l + "\n"
 		}
 	}
-	b.WriteString("\n")
+	b += "\n"
 	for _, l := range Epilogue {
-		b.WriteString(l + "\n")
+		b += l + "\n"
 	}
-	return b.String()
+	return b
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	dumbinit "github.com/dumb-init/dumb-init"
+	"github.com/dumb-init/dumb-init/internal/pid1/account"
 	"github.com/dumb-init/dumb-init/internal/pid1/clock"
 	"github.com/dumb-init/dumb-init/internal/pid1/signals"
 )
@@ -98,6 +99,12 @@ type Options struct {
 	// Pause: no command; only reap, until SIGINT or SIGTERM (--pause,
 	// DUMB_INIT_PAUSE=1).
 	Pause bool
+	// User is --user's USER[:GROUP] (DUMB_INIT_USER), checked for syntax
+	// only: cli resolves it in the account files.
+	User string
+	// NoNewPrivs: the command can never gain privileges (--no-new-privs,
+	// DUMB_INIT_NO_NEW_PRIVS=1).
+	NoNewPrivs bool
 
 	// Tini: the command line was tini's (invoked as tini or docker-init,
 	// or with --tini / DUMB_INIT_TINI=1). The child gets a process group
@@ -205,6 +212,17 @@ var Table = []Option{
 	{Long: "pdeathsig", Arg: "SIG", Env: "DUMB_INIT_PDEATHSIG", Help: []string{
 		"Receive SIG when dumb-init's parent dies, and handle it",
 		"like any received signal (not KILL, STOP or CHLD).",
+	}},
+	{Long: "user", Arg: "USER[:GROUP]", Env: "DUMB_INIT_USER", Help: []string{
+		"Run the command as USER (a name in the image's",
+		"/etc/passwd, or a uid) with its groups, or with GROUP",
+		"(a name in /etc/group, or a gid) alone, and HOME set",
+		"to its home, as gosu and su-exec do. dumb-init stays",
+		"root to signal and reap; it must be started as root.",
+	}},
+	{Long: "no-new-privs", Env: "DUMB_INIT_NO_NEW_PRIVS=1", Help: []string{
+		"The command and its descendants can never gain",
+		"privileges (setuid programs, file capabilities).",
 	}},
 	{Long: "pause", Env: "DUMB_INIT_PAUSE=1", Help: []string{
 		"Run no command: only reap orphans, and exit 0 on SIGINT",
@@ -397,11 +415,13 @@ func (o *Options) readExtensionEnv(getenv func(string) (string, bool)) error {
 				_, _ = env.apply(opt, "")
 			}
 		default:
-			items := []string{v}
-			if opt.List {
-				items = strings.Split(v, ",")
-			}
-			for _, item := range items {
+			for rest, more := v, true; more; {
+				item := rest
+				if opt.List {
+					item, rest, more = strings.Cut(rest, ",")
+				} else {
+					more = false
+				}
 				if item == "" && opt.List {
 					return errors(name + ": empty entry in '" + signals.Printable(v) + "' (a stray comma?)")
 				}
@@ -437,6 +457,10 @@ func (o *Options) merge(env *Options) {
 	if o.Pdeathsig == 0 {
 		o.Pdeathsig = env.Pdeathsig
 	}
+	if o.User == "" {
+		o.User = env.User
+	}
+	o.NoNewPrivs = o.NoNewPrivs || env.NoNewPrivs
 }
 
 type errors string
@@ -501,6 +525,13 @@ func (o *Options) apply(opt *Option, value string) (done bool, err error) {
 		o.Pdeathsig = sig
 	case "pause":
 		o.Pause = true
+	case "user":
+		if err := account.CheckSyntax(value); err != nil {
+			return false, errors("invalid user '" + signals.Printable(value) + "': " + err.Error())
+		}
+		o.User = value
+	case "no-new-privs":
+		o.NoNewPrivs = true
 	case "tini":
 		return false, errors("--tini must be the first argument")
 	}
@@ -691,6 +722,12 @@ func (o Options) extensionArgs() []string {
 	}
 	if o.Pdeathsig != 0 {
 		out = append(out, "--pdeathsig="+strconv.Itoa(int(o.Pdeathsig)))
+	}
+	if o.User != "" {
+		out = append(out, "--user="+o.User)
+	}
+	if o.NoNewPrivs {
+		out = append(out, "--no-new-privs")
 	}
 	return out
 }

@@ -101,7 +101,9 @@ func effective(env []string) bool {
 		value = on
 	}
 	if godebug, ok := envlist.Lookup(env, "GODEBUG"); ok {
-		for _, kv := range strings.Split(godebug, ",") {
+		for rest, more := godebug, true; more; {
+			var kv string
+			kv, rest, more = strings.Cut(rest, ",")
 			if k, v, ok := strings.Cut(kv, "="); ok && k == setting {
 				value = v
 			}

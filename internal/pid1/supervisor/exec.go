@@ -33,7 +33,9 @@ func whyNotExecuted(name string, env []string, errno syscall.Errno) string {
 			dirs = defaultPath
 		}
 		path = ""
-		for _, dir := range strings.Split(dirs, ":") {
+		for rest, more := dirs, true; more; {
+			var dir string
+			dir, rest, more = strings.Cut(rest, ":")
 			if dir == "" {
 				dir = "."
 			}

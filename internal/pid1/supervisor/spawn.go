@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/dumb-init/dumb-init/internal/pid1/account"
 	"github.com/dumb-init/dumb-init/internal/pid1/envlist"
 	"github.com/dumb-init/dumb-init/internal/pid1/startmask"
 )
@@ -38,6 +39,14 @@ type execPlan struct {
 	// takeTerminal: TIOCSCTTY on stdin, argument 0, failure reported
 	// and not fatal.
 	takeTerminal bool
+	// switchUser: set groups, gid and uid (in that order: after the uid
+	// changes, the others no longer can) to these before exec.
+	switchUser bool
+	uid, gid   uintptr
+	groups     []uint32
+	// noNewPrivs: PR_SET_NO_NEW_PRIVS, last, so that exec can never
+	// grant the command privileges again.
+	noNewPrivs bool
 	// defaults lists the signals whose disposition the child resets:
 	// every signal the runtime caught (exec would reset those too, but
 	// only at exec, and the child unblocks signals before it).
@@ -57,7 +66,20 @@ type execCandidate struct {
 const (
 	reportTerminal = 1 // TIOCSCTTY failed (the child goes on)
 	reportExec     = 2 // nothing could be executed (the child exits)
+	reportUser     = 3 // the credentials could not be switched (the child exits)
 )
+
+// UserError is a failure to switch the child to --user's credentials (or to
+// set no_new_privs): Op names the step.
+type UserError struct {
+	Op    string
+	Errno syscall.Errno
+}
+
+func (e *UserError) Error() string { return e.Op + ": " + e.Errno.Error() }
+
+// userSteps name the credential steps the child reports by index.
+var userSteps = [...]string{"setgroups", "setresgid", "setresuid", "prctl(PR_SET_NO_NEW_PRIVS)"}
 
 // sigsetBytes is the kernel's sigset_t size for rt_sigaction and
 // rt_sigprocmask: 64 signals, 128 on MIPS.
@@ -75,6 +97,9 @@ const errExecStatus = 127
 // spawnAttr says how the child is set up.
 type spawnAttr struct {
 	setsid, setpgid, takeTerminal bool
+	// user: the credentials to run the command with (nil: the init's).
+	user       *account.Credentials
+	noNewPrivs bool
 }
 
 // spawn starts argv with env the way execvp does (the PATH of env, or
@@ -82,7 +107,10 @@ type spawnAttr struct {
 // pid, the errno of a failed TIOCSCTTY (0: none or not asked), or the error
 // that kept anything from running (a fork error or execvp's errno).
 func spawn(argv, env []string, attr spawnAttr) (pid int, terminal syscall.Errno, err error) {
-	p := &execPlan{setsid: attr.setsid, setpgid: attr.setpgid, takeTerminal: attr.takeTerminal}
+	p := &execPlan{setsid: attr.setsid, setpgid: attr.setpgid, takeTerminal: attr.takeTerminal, noNewPrivs: attr.noNewPrivs}
+	if u := attr.user; u != nil && len(u.Groups) > 0 {
+		p.switchUser, p.uid, p.gid, p.groups = true, uintptr(u.Uid), uintptr(u.Gid), u.Groups
+	}
 	if p.argv, err = syscall.SlicePtrFromStrings(argv); err != nil {
 		return 0, 0, err
 	}
@@ -152,6 +180,8 @@ func spawn(argv, env []string, attr spawnAttr) (pid int, terminal syscall.Errno,
 			terminal = code
 		case reportExec:
 			err = code
+		case reportUser, reportUser + 1<<8, reportUser + 2<<8, reportUser + 3<<8:
+			err = &UserError{userSteps[kind>>8], code}
 		}
 	}
 	if err != nil {
@@ -182,7 +212,9 @@ func (p *execPlan) search(argv, env []string) error {
 	if !ok {
 		path = defaultPath
 	}
-	for _, dir := range strings.Split(path, ":") {
+	for rest, more := path, true; more; {
+		var dir string
+		dir, rest, more = strings.Cut(rest, ":")
 		candidate := name
 		if dir != "" {
 			candidate = dir + "/" + name
@@ -262,6 +294,35 @@ func forkExec(p *execPlan) (int, syscall.Errno) {
 		if e != 0 {
 			record[0], record[1] = reportTerminal, uint32(e)
 			syscall.RawSyscall6(syscall.SYS_WRITE, uintptr(p.report), uintptr(unsafe.Pointer(&record)), 8, 0, 0, 0)
+		}
+	}
+	// The credentials after the terminal (TIOCSCTTY may need root) and
+	// while every signal is still blocked: groups and gid while the uid is
+	// still 0, then the uid.
+	var userStep uint32
+	var userErr syscall.Errno
+	if p.switchUser {
+		_, _, userErr = syscall.RawSyscall6(sysSetgroups, uintptr(len(p.groups)), uintptr(unsafe.Pointer(&p.groups[0])), 0, 0, 0, 0)
+		if userErr == 0 {
+			userStep = 1
+			_, _, userErr = syscall.RawSyscall6(sysSetresgid, p.gid, p.gid, p.gid, 0, 0, 0)
+		}
+		if userErr == 0 {
+			userStep = 2
+			_, _, userErr = syscall.RawSyscall6(sysSetresuid, p.uid, p.uid, p.uid, 0, 0, 0)
+		}
+	}
+	if userErr == 0 && p.noNewPrivs {
+		userStep = 3
+		_, _, userErr = syscall.RawSyscall6(syscall.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0, 0)
+	}
+	if userErr != 0 {
+		// The command must never run with other credentials than
+		// those asked for: report the step and exit.
+		record[0], record[1] = reportUser+userStep<<8, uint32(userErr)
+		syscall.RawSyscall6(syscall.SYS_WRITE, uintptr(p.report), uintptr(unsafe.Pointer(&record)), 8, 0, 0, 0)
+		for {
+			syscall.RawSyscall6(syscall.SYS_EXIT_GROUP, errExecStatus, 0, 0, 0, 0, 0)
 		}
 	}
 	// The command starts with no signal blocked, as under dumb-init

@@ -9,13 +9,13 @@ package supervisor
 
 import (
 	"runtime"
-	"strings"
 	"syscall"
 
 	"unsafe"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/dumb-init/dumb-init/internal/pid1/account"
 	"github.com/dumb-init/dumb-init/internal/pid1/clock"
 	"github.com/dumb-init/dumb-init/internal/pid1/diag"
 	"github.com/dumb-init/dumb-init/internal/pid1/procfs"
@@ -57,6 +57,10 @@ type Config struct {
 	Pdeathsig syscall.Signal
 	// Pause: start nothing; reap until SIGINT or SIGTERM.
 	Pause bool
+	// User: the credentials the command runs with (nil: the init's);
+	// NoNewPrivs: PR_SET_NO_NEW_PRIVS for the command.
+	User       *account.Credentials
+	NoNewPrivs bool
 }
 
 type supervisor struct {
@@ -123,6 +127,10 @@ func Run(cfg Config, sigs *Signals) int {
 	}
 
 	pid, refusal, err := s.start()
+	if ue, ok := err.(*UserError); ok {
+		s.log.Errorf("Unable to run the command as the user asked for (%s): %s", ue.Op, ue.Errno)
+		return ExitUsage
+	}
 	if err != nil {
 		errno := diag.Errno(err)
 		if errno == syscall.EAGAIN || errno == syscall.ENOMEM {
@@ -205,7 +213,9 @@ func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
 		setsid:       s.policy.NewSession,
 		takeTerminal: s.policy.NewSession,
 		// A process group of its own, in the init's session.
-		setpgid: s.policy.NewProcessGroup,
+		setpgid:    s.policy.NewProcessGroup,
+		user:       s.cfg.User,
+		noNewPrivs: s.cfg.NoNewPrivs,
 	})
 	if err != nil {
 		// Nothing runs and the init exits: it stays where it was, so
@@ -323,11 +333,11 @@ func (s *supervisor) reap() {
 			// The lines about the closing SIGTERM are held back so
 			// that the log reads in the original's order (reaped,
 			// then forwarded), although the signal had to go first.
-			var held strings.Builder
+			var held heldLines
 			term := &diag.Log{W: &held, Debug: s.log.Debug}
 			s.closeChild(term)
 			status := s.collect(s.child)
-			s.log.Plain(held.String())
+			s.log.Plain(string(held))
 			s.childExited(status)
 		}
 	}
@@ -378,6 +388,14 @@ func (s *supervisor) reap() {
 			}
 		}
 	}
+}
+
+// heldLines collects log lines to write later.
+type heldLines []byte
+
+func (h *heldLines) Write(p []byte) (int, error) {
+	*h = append(*h, p...)
+	return len(p), nil
 }
 
 // closeChild sends the closing SIGTERM (or keeps the original's line about

@@ -291,3 +291,32 @@ func sha256File(t *testing.T, path string) string {
 	}
 	return fmt.Sprintf("%x", sha256.Sum256(b))
 }
+
+// examples/user: the command runs as a user that exists only in the image
+// (its /etc/passwd and /etc/group, made by the Dockerfile), with its groups,
+// HOME and no_new_privs, while dumb-init stays root as PID 1; docker stop
+// still ends the classic no-exec entrypoint at once.
+func TestDockerUserExample(t *testing.T) {
+	needDocker(t)
+	h := host(t)
+	img := exampleImage(t, "user", busybox(t), []string{h.BinaryName()})
+	name := container(t, img, "sh", "-c", `id; echo "HOME=$HOME"; grep NoNewPrivs /proc/self/status; grep '^Uid' /proc/1/status; echo done; sleep 1000`)
+	waitLog(t, name, "done", 20*time.Second)
+	log := logs(t, name)
+	for _, want := range []string{
+		"uid=4242(app) gid=4242(app) groups=4242(app),4300(logs)\n",
+		"HOME=/home/app\n",
+		"NoNewPrivs:\t1\n",
+		"Uid:\t0\t0\t0\t0\n", // PID 1, dumb-init, is still root
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	// The default command: the no-exec entrypoint script, as the user.
+	name = container(t, img)
+	waitLog(t, name, "worker ready", 20*time.Second)
+	if took, code := stop(t, name, 4); took > 2500*time.Millisecond || code != 0 {
+		t.Errorf("docker stop took %v, exit %d: the SIGTERM should have stopped it at once", took, code)
+	}
+}
