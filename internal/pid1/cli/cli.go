@@ -95,11 +95,7 @@ func Main(argv, env []string, stdout, stderr io.Writer, sigs *supervisor.Signals
 		}
 		user = &creds
 		// HOME as su-exec and gosu set it: the user's own.
-		if _, ok := envlist.Lookup(env, "HOME"); ok {
-			env = envlist.Replace(env, "HOME", creds.Home)
-		} else {
-			env = append(env[:len(env):len(env)], "HOME="+creds.Home)
-		}
+		env = envlist.Set(env, "HOME", creds.Home)
 	}
 	cfg := supervisor.Config{
 		Command:    opts.Command,

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/dumb-init/dumb-init/internal/tests/testbin"
 )
 
 func TestSprintf(t *testing.T) {
@@ -157,17 +159,9 @@ func TestFormatCalls(t *testing.T) {
 	if calls < 40 {
 		t.Fatalf("found only %d format calls under %s: is the walk broken?", calls, pid1)
 	}
-	vet := exec.Command(goTool(), "vet", "-printf.funcs=Debugf,Errorf,Sprintf", "./...")
+	vet := exec.Command(testbin.GoTool(), "vet", "-printf.funcs=Debugf,Errorf,Sprintf", "./...")
 	vet.Dir = pid1
 	if out, err := vet.CombinedOutput(); err != nil {
 		t.Errorf("go vet -printf.funcs=Debugf,Errorf,Sprintf ./internal/pid1/...: %v\n%s", err, out)
 	}
-}
-
-// goTool is the go command that runs this test.
-func goTool() string {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
-	}
-	return "/usr/local/go/bin/go"
 }

@@ -30,15 +30,20 @@ func Without(env []string, name string) []string {
 	return out
 }
 
-// Replace returns a copy of env with every entry for name set to value where
-// it stands, so the order of the environment does not change.
-func Replace(env []string, name, value string) []string {
-	out := make([]string, 0, len(env))
-	for _, kv := range env {
+// Set returns a copy of env with name set to value: every entry for name
+// changed where it stands (the order of the environment does not change),
+// or one added at the end when there is none.
+func Set(env []string, name, value string) []string {
+	entry := name + "=" + value
+	out := append(make([]string, 0, len(env)+1), env...)
+	found := false
+	for i, kv := range out {
 		if k, _, _ := strings.Cut(kv, "="); k == name {
-			kv = name + "=" + value
+			out[i], found = entry, true
 		}
-		out = append(out, kv)
+	}
+	if !found {
+		out = append(out, entry)
 	}
 	return out
 }

@@ -26,13 +26,16 @@ func TestLookup(t *testing.T) {
 	}
 }
 
-func TestWithoutAndReplace(t *testing.T) {
+func TestWithoutAndSet(t *testing.T) {
 	env := []string{"A=1", "GODEBUG=x=1", "B=2", "GODEBUG=y=2"}
 	if got, want := Without(env, "GODEBUG"), []string{"A=1", "B=2"}; !slices.Equal(got, want) {
 		t.Errorf("Without = %q, want %q", got, want)
 	}
-	if got, want := Replace(env, "GODEBUG", "z=3"), []string{"A=1", "GODEBUG=z=3", "B=2", "GODEBUG=z=3"}; !slices.Equal(got, want) {
-		t.Errorf("Replace = %q, want %q", got, want)
+	if got, want := Set(env, "GODEBUG", "z=3"), []string{"A=1", "GODEBUG=z=3", "B=2", "GODEBUG=z=3"}; !slices.Equal(got, want) {
+		t.Errorf("Set = %q, want %q", got, want)
+	}
+	if got, want := Set(env, "HOME", "/"), append(env[:len(env):len(env)], "HOME=/"); !slices.Equal(got, want) {
+		t.Errorf("Set of a new name = %q, want %q", got, want)
 	}
 	if env[1] != "GODEBUG=x=1" {
 		t.Error("the input was changed")

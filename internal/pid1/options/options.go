@@ -276,8 +276,7 @@ func Parse(argv []string, getenv func(string) (string, bool)) (Options, error) {
 		return parseTini(argv0, argv[1:], getenv)
 	}
 	var o Options
-	tryHelp := "Try '" + argv0 + " --help' for more information."
-	fail := func(msg string) (Options, error) { return Options{}, &Error{argv0 + ": " + msg, tryHelp} }
+	fail := func(msg string) (Options, error) { return Options{}, wrap(argv0, errors(msg)) }
 
 	i := 1
 	for i < len(argv) {
@@ -471,8 +470,11 @@ func wrap(argv0 string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return &Error{argv0 + ": " + err.Error(), "Try '" + argv0 + " --help' for more information."}
+	return &Error{argv0 + ": " + err.Error(), tryHelp(argv0)}
 }
+
+// tryHelp is the hint a usage error gives at a terminal.
+func tryHelp(argv0 string) string { return "Try '" + argv0 + " --help' for more information." }
 
 // apply records one option; done reports that parsing ends here (-h, -V,
 // --list-signals).

@@ -63,7 +63,7 @@ func Ensure(argv, env []string) (childEnv []string, protected bool) {
 		env = envlist.Without(env, savedVar)
 		protected = effective(env)
 		if strings.HasPrefix(saved, "+") {
-			return envlist.Replace(env, "GODEBUG", saved[1:]), protected
+			return envlist.Set(env, "GODEBUG", saved[1:]), protected
 		}
 		return envlist.Without(env, "GODEBUG"), protected
 	}
@@ -72,7 +72,7 @@ func Ensure(argv, env []string) (childEnv []string, protected bool) {
 	}
 	var next []string
 	if godebug, had := envlist.Lookup(env, "GODEBUG"); had {
-		next = envlist.Replace(env, "GODEBUG", godebug+","+setting+"="+on+alsoOff)
+		next = envlist.Set(env, "GODEBUG", godebug+","+setting+"="+on+alsoOff)
 		next = append(next, savedVar+"=+"+godebug)
 	} else {
 		next = append(env[:len(env):len(env)], "GODEBUG="+setting+"="+on+alsoOff, savedVar+"=-")

@@ -51,7 +51,7 @@ func (d *drain) begin(s *supervisor) {
 	} else {
 		s.log.Debugf("Child exited with status %d; waiting until no descendant is left.", s.status)
 	}
-	d.poll = !s.adopts && s.policy.ownGroup()
+	d.poll = !s.adopts && s.cfg.Policy.ownGroup()
 	d.arm(s)
 }
 
@@ -124,7 +124,7 @@ func (d *drain) remaining(s *supervisor) bool {
 		err := unix.Waitid(unix.P_ALL, 0, &info, unix.WEXITED|unix.WNOHANG|unix.WNOWAIT, nil)
 		return err != unix.ECHILD
 	}
-	if s.policy.ownGroup() {
+	if s.cfg.Policy.ownGroup() {
 		return groupAlive(s.child)
 	}
 	return false
@@ -151,7 +151,7 @@ func (d *drain) expire(s *supervisor) {
 // every step after the grace period, so processes forked in between are
 // caught too.
 func (d *drain) kill(s *supervisor) {
-	if s.policy.ownGroup() && groupAlive(s.child) {
+	if s.cfg.Policy.ownGroup() && groupAlive(s.child) {
 		_ = unix.Kill(-s.child, unix.SIGKILL)
 	}
 	if !s.adopts {
@@ -174,7 +174,7 @@ func (d *drain) kill(s *supervisor) {
 // while a member lives (the group id cannot be reused while it has members),
 // and with --wait-all every remaining child of the init.
 func (d *drain) forward(s *supervisor, sig syscall.Signal) {
-	if s.policy.ownGroup() && groupAlive(s.child) {
+	if s.cfg.Policy.ownGroup() && groupAlive(s.child) {
 		_ = unix.Kill(-s.child, sig)
 	}
 	if !s.cfg.WaitAll {
@@ -182,7 +182,7 @@ func (d *drain) forward(s *supervisor, sig syscall.Signal) {
 	}
 	self := unix.Getpid()
 	procfs.Scan(func(p procfs.Stat) {
-		if p.PPid == self && !p.Dead() && (!s.policy.ownGroup() || p.PGrp != s.child) {
+		if p.PPid == self && !p.Dead() && (!s.cfg.Policy.ownGroup() || p.PGrp != s.child) {
 			_ = unix.Kill(p.Pid, sig)
 		}
 	})

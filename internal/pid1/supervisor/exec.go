@@ -16,6 +16,34 @@ const defaultPath = "/bin:/usr/bin"
 // "#!" line), as execvp does (see spawn.go).
 const shell = "/bin/sh"
 
+// candidates lists the paths execvp tries for name, in order: name itself
+// when it has a slash, else name in each directory of the PATH in env
+// (defaultPath without one; an empty entry is the current directory). An
+// empty name has none.
+func candidates(name string, env []string) []string {
+	switch {
+	case name == "":
+		return nil
+	case strings.Contains(name, "/"):
+		return []string{name}
+	}
+	dirs, ok := envlist.Lookup(env, "PATH")
+	if !ok {
+		dirs = defaultPath
+	}
+	var paths []string
+	for more := true; more; {
+		var dir string
+		dir, dirs, more = strings.Cut(dirs, ":")
+		path := name
+		if dir != "" {
+			path = dir + "/" + name
+		}
+		paths = append(paths, path)
+	}
+	return paths
+}
+
 // whyNotExecuted explains, for -v, the exec failures whose C library text
 // misleads ("Permission denied" for a directory, "No such file or
 // directory" for a script that exists but names a missing interpreter);
@@ -25,29 +53,16 @@ func whyNotExecuted(name string, env []string, errno syscall.Errno) string {
 	if name == "" {
 		return "The command is empty (an empty first argument)."
 	}
-	path := name
-	if !strings.Contains(name, "/") {
-		// The file execvp would have found first, if any exists.
-		dirs, ok := envlist.Lookup(env, "PATH")
-		if !ok {
-			dirs = defaultPath
-		}
-		path = ""
-		for rest, more := dirs, true; more; {
-			var dir string
-			dir, rest, more = strings.Cut(rest, ":")
-			if dir == "" {
-				dir = "."
-			}
-			var st unix.Stat_t
-			if unix.Stat(dir+"/"+name, &st) == nil {
-				path = dir + "/" + name
-				break
-			}
+	// The file execvp would have run first, if one exists.
+	path := ""
+	var st unix.Stat_t
+	for _, candidate := range candidates(name, env) {
+		if unix.Stat(candidate, &st) == nil {
+			path = candidate
+			break
 		}
 	}
-	var st unix.Stat_t
-	if path == "" || unix.Stat(path, &st) != nil {
+	if path == "" {
 		return ""
 	}
 	switch {

@@ -17,6 +17,7 @@ import (
 	"github.com/dumb-init/dumb-init/internal/pid1/diag"
 	"github.com/dumb-init/dumb-init/internal/pid1/procfs"
 	"github.com/dumb-init/dumb-init/internal/pid1/signals"
+	"github.com/dumb-init/dumb-init/internal/tests/procwatch"
 )
 
 // spawnAndWait starts argv with env through the init's own spawn (real
@@ -160,16 +161,17 @@ func (f *fakeTime) advance(d clock.Duration) {
 // than after times, and returns the count and the last duration set.
 func (f *fakeTime) waitSet(t *testing.T, after int) (int, clock.Duration) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+	var n int
+	var d clock.Duration
+	if !procwatch.WaitFor(10*time.Second, func() bool {
 		f.mu.Lock()
-		n, d := f.sets, f.armed
-		f.mu.Unlock()
-		if n > after {
-			return n, d
-		}
+		defer f.mu.Unlock()
+		n, d = f.sets, f.armed
+		return n > after
+	}) {
+		t.Fatal("the supervisor set no alarm")
 	}
-	t.Fatal("the supervisor set no alarm")
-	return 0, 0
+	return n, d
 }
 
 // lockedBuffer is the log's writer, read by the test while the supervisor
@@ -191,12 +193,9 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 // holds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		if cond() {
-			return
-		}
+	if !procwatch.WaitFor(10*time.Second, cond) {
+		t.Fatalf("timed out waiting for %s", what)
 	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 // runInProcess starts the supervisor in this process with cfg, on the clock

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/dumb-init/dumb-init/internal/pid1/account"
-	"github.com/dumb-init/dumb-init/internal/pid1/envlist"
 	"github.com/dumb-init/dumb-init/internal/pid1/startmask"
 )
 
@@ -180,8 +179,10 @@ func spawn(argv, env []string, attr spawnAttr) (pid int, terminal syscall.Errno,
 			terminal = code
 		case reportExec:
 			err = code
-		case reportUser, reportUser + 1<<8, reportUser + 2<<8, reportUser + 3<<8:
-			err = &UserError{userSteps[kind>>8], code}
+		default:
+			if step := kind >> 8; kind&0xff == reportUser && step < uint32(len(userSteps)) {
+				err = &UserError{userSteps[step], code}
+			}
 		}
 	}
 	if err != nil {
@@ -200,26 +201,9 @@ func spawn(argv, env []string, attr spawnAttr) (pid int, terminal syscall.Errno,
 
 // search fills the candidates as execvp would try them.
 func (p *execPlan) search(argv, env []string) error {
-	name := argv[0]
-	if name == "" {
-		return nil
-	}
-	if strings.Contains(name, "/") {
-		p.direct = true
-		return p.add(name, argv)
-	}
-	path, ok := envlist.Lookup(env, "PATH")
-	if !ok {
-		path = defaultPath
-	}
-	for rest, more := path, true; more; {
-		var dir string
-		dir, rest, more = strings.Cut(rest, ":")
-		candidate := name
-		if dir != "" {
-			candidate = dir + "/" + name
-		}
-		if err := p.add(candidate, argv); err != nil {
+	p.direct = strings.Contains(argv[0], "/")
+	for _, path := range candidates(argv[0], env) {
+		if err := p.add(path, argv); err != nil {
 			return err
 		}
 	}

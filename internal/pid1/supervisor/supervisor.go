@@ -64,12 +64,10 @@ type Config struct {
 }
 
 type supervisor struct {
-	cfg Config
-	// policy is cfg.Policy: what the mode decides.
-	policy Policy
-	log    *diag.Log
-	sigs   *Signals
-	child  int
+	cfg   Config
+	log   *diag.Log
+	sigs  *Signals
+	child int
 	// adopts: orphans become our children (PID 1 or subreaper).
 	adopts bool
 	// ignoreOnce marks the SIGHUP and SIGCONT the kernel sends when the
@@ -88,12 +86,12 @@ type supervisor struct {
 // Run starts the command and supervises it until it exits, returning the
 // status the init must exit with.
 func Run(cfg Config, sigs *Signals) int {
-	s := &supervisor{cfg: cfg, policy: cfg.Policy, log: cfg.Log, sigs: sigs}
+	s := &supervisor{cfg: cfg, log: cfg.Log, sigs: sigs}
 	if s.cfg.Rewrite == nil {
 		s.cfg.Rewrite = new(signals.Table)
 	}
 	s.adopts = unix.Getpid() == 1
-	if s.policy.Subreaper && !s.adopts {
+	if s.cfg.Policy.Subreaper && !s.adopts {
 		// Before the child exists, so that every orphan of its subtree,
 		// from the first, is re-parented to us.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
@@ -103,7 +101,7 @@ func Run(cfg Config, sigs *Signals) int {
 			s.log.Debugf("Registered as child subreaper.")
 		}
 	}
-	if s.policy.WarnNotReaper && !s.adopts {
+	if s.cfg.Policy.WarnNotReaper && !s.adopts {
 		s.log.Errorf("warning: not PID 1 and not a child subreaper, so orphans of the command are not ours to reap (use -s or TINI_SUBREAPER).")
 	}
 	if cfg.Pdeathsig != 0 {
@@ -116,7 +114,7 @@ func Run(cfg Config, sigs *Signals) int {
 		return s.pause()
 	}
 
-	if s.policy.NewSession {
+	if s.cfg.Policy.NewSession {
 		// Detach before starting the child: the child's TIOCSCTTY needs
 		// the terminal to have no session, and the SIGHUP/SIGCONT this
 		// may cause must reach the init before there is anyone to
@@ -143,7 +141,7 @@ func Run(cfg Config, sigs *Signals) int {
 				s.log.Debugf("%s", why)
 			}
 		}
-		if s.policy.ShellExecStatuses {
+		if s.cfg.Policy.ShellExecStatuses {
 			// The shell's codes for a command that is not there or
 			// cannot be run.
 			switch errno {
@@ -158,10 +156,10 @@ func Run(cfg Config, sigs *Signals) int {
 	}
 	s.child = pid
 	s.log.Debugf("Child spawned with PID %d.", pid)
-	if s.policy.ForegroundChild {
+	if s.cfg.Policy.ForegroundChild {
 		s.takeForeground()
 	}
-	if s.policy.NewSession {
+	if s.cfg.Policy.NewSession {
 		if refusal != 0 {
 			s.log.Debugf("Unable to attach to controlling tty (errno=%d %s).", int(refusal), refusal)
 		}
@@ -189,8 +187,9 @@ func (s *supervisor) askParentDeathSignal(sig syscall.Signal) {
 	}
 }
 
-// takeForeground gives the terminal to the child's group, and wakes the child if it touched the terminal before it had
-// it (it was stopped by SIGTTIN or SIGTTOU in that instant).
+// takeForeground gives the terminal to the child's group, and wakes the
+// child if it touched the terminal before it had it (it was stopped by
+// SIGTTIN or SIGTTOU in that instant).
 func (s *supervisor) takeForeground() {
 	if !tty.Foreground(s.child) {
 		return
@@ -204,16 +203,16 @@ func (s *supervisor) takeForeground() {
 }
 
 // start starts the child in the caller's directory, then (once it runs)
-// changes to "/", so that the init keeps no mount busy: the child is a separate process from
-// the fork on, and its working directory is its own.
+// changes to "/", so that the init keeps no mount busy: the child is a
+// separate process from the fork on, and its working directory is its own.
 func (s *supervisor) start() (pid int, refusal syscall.Errno, err error) {
 	pid, refusal, err = spawn(s.cfg.Command, s.cfg.Env, spawnAttr{
 		// setsid makes the child leader of a new session and process
 		// group, so one kill(-pid) reaches all of it.
-		setsid:       s.policy.NewSession,
-		takeTerminal: s.policy.NewSession,
+		setsid:       s.cfg.Policy.NewSession,
+		takeTerminal: s.cfg.Policy.NewSession,
 		// A process group of its own, in the init's session.
-		setpgid:    s.policy.NewProcessGroup,
+		setpgid:    s.cfg.Policy.NewProcessGroup,
 		user:       s.cfg.User,
 		noNewPrivs: s.cfg.NoNewPrivs,
 	})
@@ -263,7 +262,7 @@ func (s *supervisor) handle(sig syscall.Signal) {
 		s.log.Debugf("Ignoring tty hand-off signal %d.", int(sig))
 		return
 	}
-	if s.policy.DropTerminalIOStops && (sig == syscall.SIGTTIN || sig == syscall.SIGTTOU) {
+	if s.cfg.Policy.DropTerminalIOStops && (sig == syscall.SIGTTIN || sig == syscall.SIGTTOU) {
 		s.log.Debugf("Not forwarding signal %d to children (ignored).", int(sig))
 		return
 	}
@@ -278,7 +277,7 @@ func (s *supervisor) deliver(sig syscall.Signal) {
 	s.forward(sig, s.log)
 	switch sig {
 	case syscall.SIGTSTP, syscall.SIGTTOU, syscall.SIGTTIN:
-		if !s.policy.StopSelfOnJobControl {
+		if !s.cfg.Policy.StopSelfOnJobControl {
 			return
 		}
 		// Catching these signals disabled their default action (stop),
@@ -312,7 +311,7 @@ func (s *supervisor) forward(sig syscall.Signal, log *diag.Log) {
 		return
 	}
 	target := s.child
-	if s.policy.SignalGroup {
+	if s.cfg.Policy.SignalGroup {
 		target = -s.child
 	}
 	_ = unix.Kill(target, to)
@@ -343,7 +342,7 @@ func (s *supervisor) reap() {
 	}
 	// Orphans are looked at before they are collected only when their
 	// name is to be logged (the name goes with the zombie).
-	named := s.log.Debug || s.policy.WarnReaped
+	named := s.log.Debug || s.cfg.Policy.WarnReaped
 	for {
 		if s.childDone && !s.drain.active && !s.cfg.Pause {
 			// As the original: exit as soon as the child is reaped.
@@ -383,7 +382,7 @@ func (s *supervisor) reap() {
 		}
 		if named {
 			s.log.Debugf("Reaped orphan PID %d (%s), status %d.", pid, name, status)
-			if s.policy.WarnReaped {
+			if s.cfg.Policy.WarnReaped {
 				s.log.Errorf("warning: reaped zombie PID %d (%s).", pid, name)
 			}
 		}
@@ -402,9 +401,9 @@ func (h *heldLines) Write(p []byte) (int, error) {
 // it) when the direct child has exited.
 func (s *supervisor) closeChild(log *diag.Log) {
 	switch {
-	case s.policy.ClosingTerm:
+	case s.cfg.Policy.ClosingTerm:
 		s.forward(syscall.SIGTERM, log)
-	case s.policy.ClosingTermLineOnly:
+	case s.cfg.Policy.ClosingTermLineOnly:
 		log.Debugf("Forwarded signal %d to children.", int(syscall.SIGTERM))
 	}
 }

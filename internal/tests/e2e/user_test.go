@@ -108,6 +108,21 @@ func TestUserRefused(t *testing.T) {
 	}
 }
 
+// A switch the kernel refuses never runs the command: in a user namespace
+// where the init is root but setgroups is denied (unshare --map-root-user),
+// the step is named and the init exits 1.
+func TestUserSwitchRefusedByKernel(t *testing.T) {
+	testbin.NeedRoot(t)
+	marker := filepath.Join(t.TempDir(), "ran")
+	r := runProg(t, "unshare", testbin.CleanEnv(), "--user", "--map-root-user", testbin.Init(t), "--user", "4242:4242", "touch", marker)
+	if want := "[dumb-init] Unable to run the command as the user asked for (setgroups): Operation not permitted\n"; r.code != 1 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the command ran although the switch failed")
+	}
+}
+
 // --no-new-privs: a setuid-root program run by the user keeps the user's
 // ids; without it, the same program gets root (which shows the test can
 // tell).
